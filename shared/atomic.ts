@@ -1,0 +1,114 @@
+/**
+ * Atomic outputs: every file a tool produces is written under a temporary name in its
+ * destination directory, flushed to disk, then renamed over the final name. A reader (or a
+ * DAG retry) therefore sees either the old file or the complete new one, never half a file.
+ *
+ * Temporaries are tracked so that SIGINT/SIGTERM handlers (see shared/cli/run.ts) can
+ * remove them before the process exits.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { fsError } from './errors.js';
+
+const liveTemporaries = new Set<string>();
+
+/** Paths of temporaries not yet committed or aborted (for signal clean-up). */
+export function pendingTemporaries(): string[] {
+  return [...liveTemporaries];
+}
+
+/** Removes every temporary still open. Safe to call from a signal handler. */
+export function removeAllTemporaries(): void {
+  for (const tmp of liveTemporaries) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // best effort: the process is exiting
+    }
+  }
+  liveTemporaries.clear();
+}
+
+/** A file being written under a temporary name; `commit` renames it into place. */
+export class AtomicFile {
+  readonly path: string;
+  readonly tmpPath: string;
+  private fd: number | null;
+
+  constructor(path: string, mode = 0o644) {
+    this.path = path;
+    this.tmpPath = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      this.fd = openSync(this.tmpPath, 'wx', mode);
+    } catch (err) {
+      throw fsError(err, path, 'writing');
+    }
+    liveTemporaries.add(this.tmpPath);
+  }
+
+  /** Appends bytes at the current end of the temporary file. */
+  write(data: string | Uint8Array): void {
+    if (this.fd === null) throw new Error(`AtomicFile ${this.path} already closed`);
+    try {
+      if (typeof data === 'string') writeSync(this.fd, data);
+      else {
+        let off = 0;
+        while (off < data.byteLength) off += writeSync(this.fd, data, off, data.byteLength - off);
+      }
+    } catch (err) {
+      this.abort();
+      throw fsError(err, this.path, 'writing');
+    }
+  }
+
+  /** Flushes, closes and renames over the destination. */
+  commit(): void {
+    if (this.fd === null) throw new Error(`AtomicFile ${this.path} already closed`);
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmpPath, this.path);
+      liveTemporaries.delete(this.tmpPath);
+    } catch (err) {
+      this.abort();
+      throw fsError(err, this.path, 'writing');
+    }
+    syncDirectory(dirname(this.path));
+  }
+
+  /** Closes and removes the temporary; the destination is untouched. */
+  abort(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already failing; the unlink below is what matters
+      }
+      this.fd = null;
+    }
+    rmSync(this.tmpPath, { force: true });
+    liveTemporaries.delete(this.tmpPath);
+  }
+}
+
+/** Writes a whole file atomically. */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+  const file = new AtomicFile(path, mode);
+  file.write(data);
+  file.commit();
+}
+
+/** Makes a rename durable: fsync the directory entry (ignored where unsupported). */
+function syncDirectory(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
