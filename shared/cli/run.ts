@@ -1,0 +1,205 @@
+/**
+ * The command-line shell every tool shares: common flags, logging, CAPO, the status file,
+ * signal clean-up, and the single place where errors become exit codes.
+ *
+ * A tool supplies its own options and a `run` function; `runTool` does the rest and returns
+ * the exit code (the caller passes it to process.exit, so tests can call runTool directly).
+ */
+import { appendFileSync, accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import type { LevelWithSilent } from 'pino';
+import { VERSION_STRING } from '../buildinfo.js';
+import { loadCapo, type CapoConfig } from '../capo/capo.js';
+import { ExitCode, InterruptedError, JobError, OutputError, exitCodeFor } from '../errors.js';
+import { createLogger, LOG_LEVELS, registerSecrets, setStage, type Logger } from '../log.js';
+import { removeAllTemporaries } from '../atomic.js';
+
+export interface CommonArgs {
+  capoProfile?: string;
+  capoPath?: string;
+  out: string;
+  json: boolean;
+  logLevel: LevelWithSilent;
+  statusFile?: string;
+  showConfig: boolean;
+}
+
+export interface ToolContext {
+  tool: string;
+  log: Logger;
+  capo: CapoConfig;
+  /** Absolute output directory, checked to exist and be writable. */
+  outDir: string;
+  /** Marks a stage transition: logged, stamped on later records, appended to --status-file. */
+  stage(name: string, detail?: Record<string, unknown>): void;
+  /** Prints the result object on stdout when --json was given. */
+  emitResult(result: unknown): void;
+}
+
+export interface ToolSpec<A> {
+  name: string;
+  /** One line for --help. */
+  summary: string;
+  /** CAPO key prefixes the tool reads; --show-config lists keys under them. */
+  capoPrefixes: string[];
+  options(y: Argv<CommonArgs>): Argv<CommonArgs & A>;
+  run(ctx: ToolContext, args: CommonArgs & A): Promise<number>;
+}
+
+export interface RunOptions {
+  /** Where stdout text goes (tests capture it). */
+  stdout?: (text: string) => void;
+  /** Log destination override (tests). */
+  logDestination?: NodeJS.WritableStream;
+  /** Install SIGINT/SIGTERM handlers (the executables do; tests do not). */
+  handleSignals?: boolean;
+}
+
+function commonOptions(y: Argv): Argv<CommonArgs> {
+  return y
+    .option('capo-profile', { type: 'string', describe: 'CAPO profile (default: $CAPO_PROFILE; none = embedded defaults only)' })
+    .option('capo-path', { type: 'string', describe: 'colon-separated CAPO search path (default: $CAPO_PATH, else /home/casa/capo:/home/ssa/capo; ~/.capo always last)' })
+    .option('out', { type: 'string', default: '.', describe: 'directory for outputs' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the result object as JSON on stdout' })
+    .option('log-level', { choices: LOG_LEVELS as unknown as string[], default: 'info', describe: 'log verbosity (stack traces at debug)' })
+    .option('status-file', { type: 'string', describe: 'append one JSON line per stage to this file' })
+    .option('show-config', { type: 'boolean', default: false, describe: 'print the effective configuration with the source of each value, then exit' })
+    .group(['capo-profile', 'capo-path', 'out', 'json', 'log-level', 'status-file', 'show-config', 'help', 'version'], 'Common options:') as unknown as Argv<CommonArgs>;
+}
+
+/** Parses argv and runs the tool; resolves to the exit code. */
+export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: RunOptions = {}): Promise<number> {
+  const write = options.stdout ?? ((text: string) => process.stdout.write(text));
+  let usageProblem: string | undefined;
+  let printed = false;
+  const parser = spec
+    .options(
+      commonOptions(
+        yargs(argv)
+          .scriptName(spec.name)
+          .usage(`$0: ${spec.summary}`)
+          .version(VERSION_STRING)
+          .help()
+          .strict()
+          .wrap(Math.min(110, process.stdout.columns ?? 110)),
+      ),
+    )
+    .exitProcess(false)
+    .fail((msg, err) => {
+      usageProblem = msg ?? err?.message ?? 'invalid arguments';
+    })
+    .epilogue('Exit codes: 0 done, 1 subject failed, 64 usage, 65 bad input data, 66 input missing, 73 cannot create output, 74 I/O error, 75 retry, 78 configuration, 130/143 interrupted. See README.md.');
+
+  let args: CommonArgs & A;
+  try {
+    args = (await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+      if (output) {
+        write(output + '\n');
+        printed = true;
+      }
+    })) as CommonArgs & A;
+  } catch (err) {
+    usageProblem ??= (err as Error).message;
+    args = undefined as never;
+  }
+  if (usageProblem !== undefined) {
+    process.stderr.write(`${spec.name}: ${usageProblem.split('\n')[0]} (see ${spec.name} --help)\n`);
+    return ExitCode.USAGE;
+  }
+  if (printed) return ExitCode.OK; // --help or --version
+
+  const log = createLogger({ tool: spec.name, level: args.logLevel, destination: options.logDestination });
+  const statusFile = args.statusFile ? resolve(args.statusFile) : undefined;
+  const appendStatus = (record: Record<string, unknown>) => {
+    if (!statusFile) return;
+    const line = JSON.stringify({ time: new Date().toISOString(), tool: spec.name, version: VERSION_STRING, ...record }) + '\n';
+    try {
+      appendFileSync(statusFile, line);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, `cannot append to status file ${statusFile}`);
+    }
+  };
+  const stage = (name: string, detail: Record<string, unknown> = {}) => {
+    setStage(name);
+    log.info({ event: 'stage', ...detail }, name);
+    appendStatus({ event: 'stage', stage: name, ...detail });
+  };
+
+  const removeSignalHandlers = options.handleSignals ? installSignalHandlers(log, appendStatus) : () => {};
+  try {
+    const capo = loadCapo({ profile: args.capoProfile, path: args.capoPath });
+    registerSecrets(capo.secretValues());
+    if (args.showConfig) {
+      write(formatConfig(capo, spec.capoPrefixes));
+      return ExitCode.OK;
+    }
+    const outDir = checkOutputDirectory(args.out);
+    const ctx: ToolContext = {
+      tool: spec.name,
+      log,
+      capo,
+      outDir,
+      stage,
+      emitResult: (result) => {
+        if (args.json) write(JSON.stringify(result, null, 2) + '\n');
+      },
+    };
+    const code = await spec.run(ctx, args);
+    appendStatus({ event: 'done', stage: 'done', exitCode: code });
+    return code;
+  } catch (err) {
+    const code = exitCodeFor(err);
+    const message = err instanceof JobError ? err.message : `internal error: ${(err as Error)?.message ?? String(err)}`;
+    if (args.logLevel === 'debug' || args.logLevel === 'trace') log.error({ err, exitCode: code }, message);
+    else log.error({ exitCode: code }, message);
+    appendStatus({ event: 'failed', exitCode: code, message });
+    removeAllTemporaries();
+    return code;
+  } finally {
+    removeSignalHandlers();
+  }
+}
+
+function checkOutputDirectory(out: string): string {
+  const dir = resolve(out);
+  try {
+    if (!statSync(dir).isDirectory()) throw new OutputError(`--out ${dir}: not a directory`);
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    if (err instanceof JobError) throw err;
+    throw new OutputError(`--out ${dir}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist; create it first' : 'not writable; check its permissions'}`);
+  }
+  return dir;
+}
+
+function formatConfig(capo: CapoConfig, prefixes: string[]): string {
+  const wanted = prefixes.map((p) => p.toLowerCase());
+  const rows = capo.effective().filter((s) => wanted.some((p) => s.key.toLowerCase().startsWith(p)));
+  const lines = [
+    `# CAPO profile: ${capo.profile ?? '(none: embedded defaults only)'}`,
+    ...capo.searched.map((s) => `# ${s.read ? 'read   ' : 'absent '} ${s.file}`),
+    ...rows.map((r) => `${r.key} = ${r.value}    # ${r.source}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** On SIGINT/SIGTERM: remove temporaries, record it, exit 130/143. Returns an uninstaller. */
+function installSignalHandlers(log: Logger, appendStatus: (r: Record<string, unknown>) => void): () => void {
+  const handler = (signal: 'SIGINT' | 'SIGTERM') => {
+    const err = new InterruptedError(signal);
+    removeAllTemporaries();
+    log.warn({ exitCode: err.exitCode }, `${err.message}; temporary files removed`);
+    appendStatus({ event: 'interrupted', signal, exitCode: err.exitCode });
+    process.exit(err.exitCode);
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}
+

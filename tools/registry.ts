@@ -1,0 +1,14 @@
+/**
+ * Every executable this project ships, by its installed name. The build produces one
+ * multi-call binary; each name is a link to it, and the name it is invoked by picks the tool
+ * (see tools/main.ts and README "Why one binary").
+ */
+import type { ToolSpec } from '../shared/cli/run.js';
+
+export type ToolLoader = () => Promise<ToolSpec<any>>;
+
+export const TOOLS: Record<string, ToolLoader> = {
+  'casa-verdict': async () => (await import('./casa-verdict/cli.js')).casaVerdictTool,
+};
+
+export const TOOL_NAMES = Object.keys(TOOLS).sort();
