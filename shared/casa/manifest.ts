@@ -17,7 +17,7 @@ export interface PipelineManifest {
   images: ManifestImage[];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: () => true });
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (_name, _path, _leaf, isAttribute) => !isAttribute });
 
 /** Reads a manifest; DataError (one line, with the XML line number) when malformed. */
 export function readPipelineManifest(path: string): PipelineManifest {

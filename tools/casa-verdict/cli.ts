@@ -15,7 +15,7 @@ export const CAPO_PREFIX = 'edu.nrao.vlass.casaVerdict';
 export const RESULT_FILE = 'casa-verdict.json';
 
 interface Args {
-  workdir: string;
+  workdir?: string;
   exitCode?: string;
   expect: string[];
   workflow?: string;
@@ -27,13 +27,15 @@ export const casaVerdictTool: ToolSpec<Args> = {
   capoPrefixes: [CAPO_PREFIX],
   options: (y) =>
     y
-      .option('workdir', { type: 'string', demandOption: true, describe: 'the CASA working directory (logs, errorexit markers, products/)' })
+      .option('workdir', { type: 'string', describe: 'the CASA working directory (logs, errorexit markers, products/); required' })
       .option('exit-code', { type: 'string', describe: "the job's exit status, DAGMan's $RETURN (negative: killed by a signal; -1001/-1002/-1004: never ran)" })
       .option('expect', { type: 'string', array: true, default: [], describe: 'glob (relative to --workdir) that must match non-empty products; repeatable' })
       .option('workflow', { type: 'string', describe: `add the expected products configured for this workflow (CAPO ${CAPO_PREFIX}.expect.<workflow>)` })
       .example('$0 --workdir . --exit-code $RETURN --workflow quicklook', 'as a DAG POST script') as never,
 
   async run(ctx, args) {
+    // Checked here rather than with demandOption so that --show-config works alone.
+    if (!args.workdir) throw new UsageError('--workdir is required: the CASA working directory to judge');
     const workdir = resolve(args.workdir);
     try {
       if (!statSync(workdir).isDirectory()) throw new InputMissingError(`--workdir ${workdir}: not a directory`);
