@@ -3,14 +3,16 @@
  * begin/end markers, each with its line number.
  *
  * Logs can be gigabytes, so the file is read in fixed-size chunks (memory stays at one chunk
- * whatever the file size), and lines are not decoded one by one: native Buffer.indexOf finds
- * the candidate lines ("SEVERE", "Task:"), only those are decoded and parsed, and line
- * numbers come from counting newline bytes in between. CRLF endings, a truncated last line
- * and invalid UTF-8 (decoded with replacement characters) are all tolerated.
+ * whatever the file size) straight into the memory of a small WebAssembly SIMD kernel
+ * (wasm/logscan.wat) that counts newlines and finds "SEVERE" and "Task:" 16 bytes at a time;
+ * a JavaScript byte loop was 5-10x slower than grep. Only the lines it points at are decoded
+ * and parsed. CRLF endings, a truncated last line and invalid UTF-8 (decoded with replacement
+ * characters) are all tolerated.
  */
 import { open } from 'node:fs/promises';
 import { fsError } from '../errors.js';
 import { parseCasaLogLine, parseTaskMarker, type CasaLogLine } from './logline.js';
+import { createScanKernel, PADDING, type ScanArea, type ScanKernel } from './wasm/kernel.js';
 
 export interface CasaLogRecord {
   /** 1-based line number. */
@@ -30,21 +32,18 @@ export interface CasaLogSummary {
   tasksBegun: number;
 }
 
-const CHUNK_BYTES = 8 * 1024 * 1024;
+/** Measured: 1 MiB chunks beat 64-256 KiB (fewer reads) and 4 MiB (cache misses). */
+export const CHUNK_BYTES = 1024 * 1024;
 const MAX_LINE_CHARS = 2000;
 const NEWLINE = 0x0a;
-const NEEDLES = [Buffer.from('SEVERE'), Buffer.from('Task:')];
 const decoder = new TextDecoder('utf-8', { fatal: false });
-
-/** Counts '\n' bytes in buf[from, to). */
-export function countNewlines(buf: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if (buf[i] === NEWLINE) n++;
-  return n;
-}
+const kernels = new Map<number, ScanKernel>();
 
 /**
  * Scans one log, calling `onRecord` for each SEVERE record and each task marker, in order.
+ * Double-buffered: the next chunk is read (by libuv's thread pool, on the other core) while
+ * the kernel scans this one. Lines longer than a chunk are scanned in pieces (their records
+ * may be missed; their line numbers stay right).
  */
 export async function scanCasaLog(path: string, onRecord: (rec: CasaLogRecord) => void, chunkBytes = CHUNK_BYTES): Promise<CasaLogSummary> {
   let handle;
@@ -53,32 +52,40 @@ export async function scanCasaLog(path: string, onRecord: (rec: CasaLogRecord) =
   } catch (err) {
     throw fsError(err, path, 'reading');
   }
-  const buf = Buffer.allocUnsafe(chunkBytes);
+  let kernel = kernels.get(chunkBytes);
+  if (!kernel) kernels.set(chunkBytes, (kernel = createScanKernel(chunkBytes)));
   const summary: CasaLogSummary = { file: path, bytes: 0, lines: 0, severe: 0, tasksBegun: 0 };
-  let carry = 0; // bytes of an unfinished line kept at the start of buf
-  let lineNo = 1; // line number of buf[0]
+  const read = async (area: ScanArea, offset: number) => {
+    try {
+      const { bytesRead } = await handle.read(area.bytes, offset, chunkBytes - offset, null);
+      summary.bytes += bytesRead;
+      return bytesRead;
+    } catch (err) {
+      throw fsError(err, path, 'reading');
+    }
+  };
+  let [current, spare] = kernel.areas;
+  let lineNo = 1; // line number of current.bytes[0]
   try {
-    for (;;) {
-      let got: number;
-      try {
-        ({ bytesRead: got } = await handle.read(buf, carry, chunkBytes - carry, null));
-      } catch (err) {
-        throw fsError(err, path, 'reading');
-      }
-      summary.bytes += got;
-      const filled = carry + got;
-      const eof = got === 0;
-      if (filled === 0) break;
-      // Process whole lines only, unless at EOF (truncated last line) or one line fills the buffer.
+    let filled = await read(current, 0);
+    let eof = filled === 0;
+    while (filled > 0) {
+      const buf = current.bytes;
+      // Scan whole lines only, unless at EOF (truncated last line) or one line fills the chunk.
       const lastNl = buf.lastIndexOf(NEWLINE, filled - 1);
       const end = eof || lastNl < 0 ? filled : lastNl + 1;
-      lineNo = scanRegion(buf, end, lineNo, onRecord, summary);
+      const carry = buf.copy(spare.bytes, 0, end, filled); // the unfinished line starts the next chunk
+      buf.fill(0, end, end + PADDING);
+      const pending = eof ? Promise.resolve(0) : read(spare, carry);
+      lineNo = scanRegion(kernel, current, end, lineNo, onRecord, summary);
       if (eof) {
-        if (end > 0 && buf[end - 1] !== NEWLINE) lineNo++; // count the unterminated last line
+        if (buf[end - 1] !== NEWLINE) lineNo++; // count the unterminated last line
         break;
       }
-      carry = filled - end;
-      buf.copy(buf, 0, end, filled);
+      const got = await pending;
+      eof = got === 0;
+      filled = carry + got;
+      [current, spare] = [spare, current];
     }
   } finally {
     await handle.close();
@@ -87,34 +94,32 @@ export async function scanCasaLog(path: string, onRecord: (rec: CasaLogRecord) =
   return summary;
 }
 
-/** Scans buf[0, end) (whole lines); returns the line number after the region. */
-function scanRegion(buf: Buffer, end: number, firstLine: number, onRecord: (rec: CasaLogRecord) => void, summary: CasaLogSummary): number {
-  const next = NEEDLES.map((n) => buf.indexOf(n, 0));
-  let counted = 0; // newlines counted up to this offset
+/** Scans area.bytes[0, end) (whole lines); returns the line number after the region. */
+function scanRegion(kernel: ScanKernel, area: ScanArea, end: number, firstLine: number, onRecord: (rec: CasaLogRecord) => void, summary: CasaLogSummary): number {
+  const buf = area.bytes;
   let lineNo = firstLine;
   let lastLineStart = -1;
-  for (;;) {
-    // The earliest hit of any needle inside the region.
-    let which = -1;
-    for (let k = 0; k < next.length; k++) if (next[k] >= 0 && next[k] < end && (which < 0 || next[k] < next[which])) which = k;
-    if (which < 0) break;
-    const hit = next[which];
-    const start = hit === 0 ? 0 : buf.lastIndexOf(NEWLINE, hit - 1) + 1;
-    let stop = buf.indexOf(NEWLINE, hit);
-    if (stop < 0 || stop > end) stop = end;
-    // Advance every needle past this line so each line is handled once.
-    for (let k = 0; k < next.length; k++) if (next[k] >= 0 && next[k] < stop) next[k] = buf.indexOf(NEEDLES[k], stop);
-    if (start === lastLineStart) continue;
-    lastLineStart = start;
-    lineNo += countNewlines(buf, counted, start);
-    counted = start;
-    const record = toRecord(buf, start, stop, lineNo);
-    if (!record) continue;
-    if (record.parsed.priority === 'SEVERE') summary.severe++;
-    if (record.marker?.kind === 'begin') summary.tasksBegun++;
-    onRecord(record);
-  }
-  return lineNo + countNewlines(buf, counted, end);
+  let start = 0;
+  do {
+    const hits = area.scan(start, end);
+    for (let h = 0; h < hits; h++) {
+      const pos = kernel.hits[2 * h];
+      const lineStart = pos === 0 ? 0 : buf.lastIndexOf(NEWLINE, pos - 1) + 1;
+      if (lineStart === lastLineStart) continue; // both needles on one line
+      lastLineStart = lineStart;
+      let stop = buf.indexOf(NEWLINE, pos);
+      if (stop < 0 || stop > end) stop = end;
+      const record = toRecord(buf, lineStart, stop, lineNo + kernel.hits[2 * h + 1]);
+      if (!record) continue;
+      if (record.parsed.priority === 'SEVERE') summary.severe++;
+      if (record.marker?.kind === 'begin') summary.tasksBegun++;
+      onRecord(record);
+    }
+    // The kernel stops early when its hit table is full; resume where it stopped.
+    lineNo += kernel.newlines();
+    start = area.next();
+  } while (start < end);
+  return lineNo;
 }
 
 function toRecord(buf: Buffer, start: number, stop: number, line: number): CasaLogRecord | undefined {
