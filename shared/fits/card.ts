@@ -154,23 +154,25 @@ function escapeString(s: string): string {
 }
 
 /**
- * Formats a real so that it reads back as the same double and is recognisably real (has a
- * '.' or an exponent), using at most 20 characters so it right-justifies in columns 11-30.
+ * Formats a real as the shortest text that reads back as the same double, recognisably real
+ * (with a '.' or an exponent). Most values fit the fixed-format 20 columns (11-30); the few
+ * that need up to 24 characters are written free-format rather than rounded (astropy rounds
+ * them to 20 characters; every FITS reader accepts free-format numbers).
  */
 export function formatReal(x: number): string {
-  let s = String(x).toUpperCase();
-  if (!/[.E]/.test(s)) s += '.0';
-  else if (s.includes('E') && !s.includes('.')) s = s.replace('E', '.0E');
-  if (s.length <= 20) return s;
-  for (let digits = 16; digits > 0; digits--) {
-    s = x.toExponential(digits).toUpperCase();
-    if (s.length <= 20) return s;
-  }
+  const s = String(x).toUpperCase().replace('E+', 'E');
+  if (!/[.E]/.test(s)) return s + '.0';
+  if (s.includes('E') && !s.includes('.')) return s.replace('E', '.0E');
   return s;
 }
 
-/** Formats an integer exactly (String() would switch to exponent notation at 1e21). */
-function formatInteger(x: number): string {
+/**
+ * Whole numbers are written as FITS integers up to the 64-bit range (exactly, where String()
+ * would switch to exponent notation at 1e21); beyond it no reader could store them as
+ * integers, so they are written as reals.
+ */
+function formatNumber(x: number, asReal: boolean): string {
+  if (asReal || !Number.isInteger(x) || x < -(2 ** 63) || x >= 2 ** 63) return formatReal(x);
   return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
 }
 
@@ -178,7 +180,7 @@ function formatInteger(x: number): string {
 function formatScalar(value: Exclude<FitsValue, string>, asReal: boolean): string {
   if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'T' : 'F';
-  if (typeof value === 'number') return Number.isInteger(value) && !asReal ? formatInteger(value) : formatReal(value);
+  if (typeof value === 'number') return formatNumber(value, asReal);
   return `(${formatReal(value.re)}, ${formatReal(value.im)})`;
 }
 

@@ -213,10 +213,18 @@ export class FitsHeader {
       throw new DataError(`${this.source}: text for header keyword ${key} has characters outside printable ASCII, which FITS headers cannot hold; transliterate it first`);
   }
 
-  /** Serializes the header with END, padded with blanks to a multiple of 2880 bytes. */
-  toBuffer(): Buffer {
+  /**
+   * Serializes the header with END, padded with blanks to a multiple of 2880 bytes.
+   * `minByteLength` makes it at least that long (a multiple of 2880) by adding blank cards
+   * before END, so END sits in the last block: readers find the data at the block after END,
+   * so blank blocks after END would shift where they look. Used to rewrite a header in place.
+   */
+  toBuffer(options: { minByteLength?: number } = {}): Buffer {
     let text = '';
     for (const c of this.list) text += c.raw;
+    const minCards = Math.max(0, (options.minByteLength ?? 0) / CARD_LENGTH - (BLOCK_LENGTH / CARD_LENGTH - 1) - 1);
+    const cardsBeforeEnd = text.length / CARD_LENGTH;
+    if (cardsBeforeEnd < minCards) text += ' '.repeat((minCards - cardsBeforeEnd) * CARD_LENGTH);
     text += END_CARD;
     const padded = Math.ceil(text.length / BLOCK_LENGTH) * BLOCK_LENGTH;
     return Buffer.from(text.padEnd(padded, ' '), 'latin1');
