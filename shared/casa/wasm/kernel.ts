@@ -23,7 +23,7 @@ export interface ScanKernel {
   newlines(): number;
 }
 
-export const PADDING = 64;
+export const PADDING = 128;
 export const MAX_HITS = 4096;
 const PAGE = 65536;
 
