@@ -5,7 +5,6 @@
  * password/secret/token) are scrubbed from every record before it is written.
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
 import { VERSION_STRING } from './buildinfo.js';
 
 export type { Logger };
@@ -52,12 +51,13 @@ function scrubDeep(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(options: LoggerOptions): Logger {
+/** Async only because pino-pretty is loaded on demand: it is a third of start-up on a node. */
+export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
   const destination =
     options.destination ??
     (usePretty
-      ? pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname,version', translateTime: 'SYS:HH:MM:ss' })
+      ? (await import('pino-pretty')).default({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname,version', translateTime: 'SYS:HH:MM:ss' })
       : pino.destination({ fd: 2, sync: true }));
   return pino(
     {

@@ -4,7 +4,6 @@
  * e.g. under per-session elements), parsed with fast-xml-parser.
  */
 import { readFileSync } from 'node:fs';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DataError, fsError } from '../errors.js';
 
 export interface ManifestImage {
@@ -17,10 +16,12 @@ export interface PipelineManifest {
   images: ManifestImage[];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (_name, _path, _leaf, isAttribute) => !isAttribute });
-
-/** Reads a manifest; DataError (one line, with the XML line number) when malformed. */
-export function readPipelineManifest(path: string): PipelineManifest {
+/**
+ * Reads a manifest; DataError (one line, with the XML line number) when malformed.
+ * fast-xml-parser is loaded on first use: most runs of a tool never need it.
+ */
+export async function readPipelineManifest(path: string): Promise<PipelineManifest> {
+  const { XMLParser, XMLValidator } = await import('fast-xml-parser');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -29,6 +30,7 @@ export function readPipelineManifest(path: string): PipelineManifest {
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new DataError(`${path}: malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (_name, _path, _leaf, isAttribute) => !isAttribute });
   const doc = parser.parse(text) as Record<string, unknown>;
   if (!('piperesults' in doc)) throw new DataError(`${path}: no <piperesults> element; is this a pipeline manifest?`);
   const images: ManifestImage[] = [];

@@ -96,7 +96,7 @@ export async function judgeCasaRun(options: VerdictOptions): Promise<CasaVerdict
   }
 
   // Rule 4: products.
-  const products = checkProducts(workdir, options.expect, add);
+  const products = await checkProducts(workdir, options.expect, add);
 
   // Rule 5: exit status.
   if (code !== undefined && code > 0) {
@@ -129,7 +129,7 @@ export async function judgeCasaRun(options: VerdictOptions): Promise<CasaVerdict
 }
 
 /** Rule 4; returns the products checked (each also reported as a reason when bad). */
-function checkProducts(workdir: string, expect: string[], add: (r: Reason) => void): CasaVerdict['products'] {
+async function checkProducts(workdir: string, expect: string[], add: (r: Reason) => void): Promise<CasaVerdict['products']> {
   const checked: CasaVerdict['products'] = [];
   const check = (path: string, source: string) => {
     let bytes: number | null = null;
@@ -147,7 +147,7 @@ function checkProducts(workdir: string, expect: string[], add: (r: Reason) => vo
   for (const manifestPath of globSync(['pipeline_manifest.xml', 'products/pipeline_manifest.xml'], { cwd: workdir, onlyFiles: true }).sort()) {
     const file = join(workdir, manifestPath);
     try {
-      const manifest = readPipelineManifest(file);
+      const manifest = await readPipelineManifest(file);
       for (const image of manifest.images) check(locateProduct(workdir, dirname(file), image.name), basename(file));
     } catch (err) {
       if (!(err instanceof JobError)) throw err;

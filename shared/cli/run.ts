@@ -109,7 +109,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
   }
   if (printed) return ExitCode.OK; // --help or --version
 
-  const log = createLogger({ tool: spec.name, level: args.logLevel, destination: options.logDestination });
+  const log = await createLogger({ tool: spec.name, level: args.logLevel, destination: options.logDestination });
   const statusFile = args.statusFile ? resolve(args.statusFile) : undefined;
   const appendStatus = (record: Record<string, unknown>) => {
     if (!statusFile) return;

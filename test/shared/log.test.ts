@@ -12,7 +12,7 @@ function capture() {
 describe('logger', () => {
   it('stamps tool, version and the current stage on every record', async () => {
     const { stream, lines } = capture();
-    const log = createLogger({ tool: 'casa-verdict', destination: stream, pretty: false });
+    const log = await createLogger({ tool: 'casa-verdict', destination: stream, pretty: false });
     setStage('reading');
     log.info('hello');
     await new Promise((r) => setImmediate(r));
@@ -22,7 +22,7 @@ describe('logger', () => {
 
   it('scrubs registered secret values and secret-named fields', async () => {
     const { stream, lines } = capture();
-    const log = createLogger({ tool: 't', destination: stream, pretty: false });
+    const log = await createLogger({ tool: 't', destination: stream, pretty: false });
     registerSecrets(['hunter2-secret-value']);
     log.info({ url: 'amqp://u:hunter2-secret-value@host', password: 'x' }, 'connecting with hunter2-secret-value');
     await new Promise((r) => setImmediate(r));
