@@ -1,0 +1,48 @@
+/**
+ * Median absolute deviation, MAD = median(|x - median(x)|), and the Gaussian-equivalent
+ * sigma MAD × 1.482602218505602 (= 1/Φ⁻¹(3/4)), the constant astropy.stats.mad_std uses.
+ * Both medians are exact order statistics of one working copy; see select.ts.
+ */
+import { moveNearestTo, selectByDistanceInPlace } from './select.js';
+import { medianOfWork } from './quantiles.js';
+import { type FloatArray, type SampleOptions, workingCopy } from './sample.js';
+
+/** astropy.stats.mad_std's factor from MAD to the standard deviation of a normal distribution. */
+export const MAD_TO_SIGMA = 1.482602218505602;
+
+export interface RobustSummary {
+  /** Values used (non-NaN, and non-zero when zeros are excluded). */
+  count: number;
+  median: number;
+  /** Median absolute deviation from the median. */
+  mad: number;
+  /** mad × MAD_TO_SIGMA. */
+  madStd: number;
+}
+
+/** Median, MAD and MAD-based sigma from a single working copy; NaN fields when no values. */
+export function medianAndMad(data: FloatArray, options: SampleOptions = {}): RobustSummary {
+  const work = workingCopy(data, options);
+  const med = medianOfWork(work);
+  const mad = madOfWork(work, med);
+  return { count: work.length, median: med, mad, madStd: mad * MAD_TO_SIGMA };
+}
+
+/** MAD-based sigma, as astropy.stats.mad_std(data, ignore_nan=True). */
+export function madStd(data: FloatArray, options: SampleOptions = {}): number {
+  return medianAndMad(data, options).madStd;
+}
+
+/**
+ * MAD of a working copy around a known median (reorders the copy). Deviations are compared
+ * in float64 without being stored, so the result is exact for float32 data too.
+ */
+export function madOfWork(work: FloatArray, center: number): number {
+  const n = work.length;
+  if (n === 0) return NaN;
+  const k = (n - 1) >> 1;
+  const lower = selectByDistanceInPlace(work, k, center);
+  if (n % 2 === 1) return lower;
+  const upper = moveNearestTo(work, center, k + 1, n - 1);
+  return (lower + upper) / 2;
+}
