@@ -2,7 +2,7 @@
  * CAPO configuration with pycapo's semantics, plus the project's embedded defaults.
  *
  * Layers, lowest precedence first:
- *   1. embedded `capo/defaults.properties` (built into the executable)
+ *   1. embedded `capo/defaults.properties` and `capo/defaults-<tool>.properties` (built in)
  *   2. embedded `capo/<profile>.properties`, when the project ships one for that profile
  *   3. `<dir>/<profile>.properties` for each directory of the search path, in order
  *      (flag, else $CAPO_PATH, else /home/casa/capo:/home/ssa/capo), with ~/.capo always last.
@@ -20,6 +20,7 @@ import { parseProperties, type PropertyEntry } from './properties.js';
 export const DEFAULT_CAPO_PATH = ['/home/casa/capo', '/home/ssa/capo'];
 const SECRET_KEY = /password|secret|token/i;
 const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/;
+const DEFAULTS_FILE = /^defaults(-[a-z0-9-]+)?\.properties$/;
 const TRUE_WORDS = new Set(['1', 'on', 'yes', 'true']);
 const FALSE_WORDS = new Set(['0', 'off', 'no', 'false']);
 
@@ -187,7 +188,10 @@ export function loadCapo(options: CapoOptions = {}): CapoConfig {
     for (const [k, v] of parseProperties(text, origin)) entries.set(k, v);
   };
 
-  for (const name of ['defaults.properties', ...(profile ? [`${profile}.properties`] : [])]) {
+  // Each tool's defaults live in a file of their own (defaults-<tool>.properties); no key
+  // appears in two of them, so their order does not matter.
+  const defaults = Object.keys(embedded).filter((n) => DEFAULTS_FILE.test(n)).sort();
+  for (const name of [...defaults, ...(profile ? [`${profile}.properties`] : [])]) {
     const text = embedded[name];
     searched.push({ file: `embedded:${name}`, read: text !== undefined });
     if (text !== undefined) layer(text, `embedded:${name}`);

@@ -89,7 +89,7 @@ describe('casa-verdict command line', () => {
   it('--show-config lists the keys with their sources', async () => {
     const { code, stdout } = await run(['--show-config']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/edu\.nrao\.vlass\.casaVerdict\.fatalOrigins = flagmanager\s+# embedded:defaults\.properties:\d+/);
+    expect(stdout).toMatch(/edu\.nrao\.vlass\.casaVerdict\.fatalOrigins = flagmanager\s+# embedded:defaults-casa-verdict\.properties:\d+/);
   });
 
   describe('its own errors get their documented exit codes and write nothing', () => {

@@ -92,7 +92,7 @@ describe('properties parser', () => {
 describe('the project CAPO files', () => {
   it('every environment file parses and the defaults give casa-verdict a working standard', () => {
     const files = readCapoDirectory();
-    expect(Object.keys(files).sort()).toEqual(['defaults.properties', 'dsoc-dev.properties', 'dsoc-prod.properties', 'dsoc-test.properties']);
+    expect(Object.keys(files).sort()).toEqual(['defaults-casa-verdict.properties', 'defaults.properties', 'dsoc-dev.properties', 'dsoc-prod.properties', 'dsoc-test.properties']);
     for (const env of ['dev', 'test', 'prod']) {
       const c = loadCapo({ profile: `dsoc-${env}`, path: join(root, 'none'), home, env: {}, embedded: files });
       expect(c.getString('edu.nrao.vlass.environment')).toBe(env);
