@@ -35,6 +35,8 @@ export interface ToolContext {
   stage(name: string, detail?: Record<string, unknown>): void;
   /** Prints the result object on stdout when --json was given. */
   emitResult(result: unknown): void;
+  /** Writes a human summary for the operator on stderr (beside the log records). */
+  report(text: string): void;
 }
 
 export interface ToolSpec<A> {
@@ -50,6 +52,8 @@ export interface ToolSpec<A> {
 export interface RunOptions {
   /** Where stdout text goes (tests capture it). */
   stdout?: (text: string) => void;
+  /** Where human summaries go; stderr by default (tests capture it). */
+  stderr?: (text: string) => void;
   /** Log destination override (tests). */
   logDestination?: NodeJS.WritableStream;
   /** Install SIGINT/SIGTERM handlers (the executables do; tests do not). */
@@ -71,6 +75,7 @@ function commonOptions(y: Argv): Argv<CommonArgs> {
 /** Parses argv and runs the tool; resolves to the exit code. */
 export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: RunOptions = {}): Promise<number> {
   const write = options.stdout ?? ((text: string) => process.stdout.write(text));
+  const writeErr = options.stderr ?? ((text: string) => process.stderr.write(text));
   let usageProblem: string | undefined;
   let printed = false;
   const parser = spec
@@ -104,7 +109,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     args = undefined as never;
   }
   if (usageProblem !== undefined) {
-    process.stderr.write(`${spec.name}: ${usageProblem.split('\n')[0]} (see ${spec.name} --help)\n`);
+    writeErr(`${spec.name}: ${usageProblem.split('\n')[0]} (see ${spec.name} --help)\n`);
     return ExitCode.USAGE;
   }
   if (printed) return ExitCode.OK; // --help or --version
@@ -144,6 +149,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       emitResult: (result) => {
         if (args.json) write(JSON.stringify(result, null, 2) + '\n');
       },
+      report: (text) => writeErr(text.endsWith('\n') ? text : text + '\n'),
     };
     const code = await spec.run(ctx, args);
     appendStatus({ event: 'done', stage: 'done', exitCode: code });

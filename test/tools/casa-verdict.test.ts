@@ -11,14 +11,15 @@ const root = mkdtempSync(join(tmpdir(), 'cv-cli-'));
 
 async function run(args: string[], env: Record<string, string> = {}) {
   let stdout = '';
+  let summary = '';
   const logs = new PassThrough();
   let logText = '';
   logs.on('data', (d) => (logText += d));
   const saved = { ...process.env };
   Object.assign(process.env, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home'), ...env });
   try {
-    const code = await runTool(casaVerdictTool, args, { stdout: (t) => (stdout += t), logDestination: logs });
-    return { code, stdout, logText };
+    const code = await runTool(casaVerdictTool, args, { stdout: (t) => (stdout += t), stderr: (t) => (summary += t), logDestination: logs });
+    return { code, stdout, logText, summary };
   } finally {
     process.env = saved;
   }
@@ -44,8 +45,9 @@ describe('casa-verdict command line', () => {
   it('exits 1 on failure and prints the result with --json', async () => {
     const dir = workdir('killed', 'success');
     const out = mkdtempSync(join(root, 'out-'));
-    const { code, stdout } = await run(['--workdir', dir, '--exit-code', '-9', '--out', out, '--json']);
+    const { code, stdout, summary } = await run(['--workdir', dir, '--exit-code', '-9', '--out', out, '--json']);
     expect(code).toBe(1);
+    expect(summary).toMatch(/^casa-verdict: FAILURE for .*First fatal reason \[rule killed\]: the job was killed by signal 9\./);
     expect(JSON.parse(stdout)).toMatchObject({ verdict: 'failure', reasons: [{ rule: 'killed', severity: 'fatal' }] });
   });
 

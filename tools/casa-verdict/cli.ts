@@ -64,7 +64,7 @@ export const casaVerdictTool: ToolSpec<Args> = {
     writeFileAtomic(outFile, JSON.stringify(verdict, null, 2) + '\n');
     ctx.log.info({ verdict: verdict.verdict, fatal: verdict.counts.fatal, warnings: verdict.counts.warning, output: outFile }, `verdict: ${verdict.verdict}`);
     ctx.emitResult(verdict);
-    process.stderr.write(summarize(verdict) + '\n');
+    ctx.report(summarize(verdict));
     return verdict.verdict === 'success' ? ExitCode.OK : ExitCode.SUBJECT_FAILED;
   },
 };
