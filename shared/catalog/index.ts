@@ -1,0 +1,11 @@
+/**
+ * Component catalogs: the VLASS SE catalog CSV (writer and reader), Components rebuilt from
+ * a catalog, DS9 and CRTF region files, and the CASA componentlist script.
+ */
+export { CATALOG_COLUMNS, type ColumnSpec, formatRow } from './columns.js';
+export { componentsFromCatalog, readVlassHeader } from './components.js';
+export { formatComponentListScript, writeCasaComponentListScript, type ComponentListScriptOptions } from './componentlist.js';
+export { parseVlassHeader, type VlassHeader } from './header.js';
+export { parseCatalog, readCatalog, type Catalog, type CatalogColumn, type CatalogRow, type CatalogValue } from './reader.js';
+export { ds9Angle, formatCrtfRegions, formatDs9Regions, writeCrtfRegions, writeDs9Regions } from './regions.js';
+export { formatVlassCatalog, vlassCatalogColumns, writeVlassCatalog, type VlassCatalogOptions } from './writer.js';
