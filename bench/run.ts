@@ -6,9 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCasaVerdict } from './casa-verdict.bench.js';
+import { benchImageStats } from './image-stats.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
+  'image-stats': benchImageStats,
 };
 
 const args = process.argv.slice(2);

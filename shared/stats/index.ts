@@ -4,7 +4,7 @@
  * NaN is always ignored and exact zeros can be (`excludeZeros`). See each module for the
  * numpy / astropy / CASA definition it reproduces.
  */
-export { type FloatArray, type SampleOptions, type WorkingCopyOptions, workingCopy } from './sample.js';
+export { type ConsumeOptions, type FloatArray, type SampleOptions, type WorkingCopyOptions, workingArray, workingCopy } from './sample.js';
 export { selectInPlace, selectByDistanceInPlace } from './select.js';
 export { median, percentile, percentiles, medianOfWork, percentilesOfWork } from './quantiles.js';
 export { MAD_TO_SIGMA, type RobustSummary, medianAndMad, madStd, madOfWork } from './mad.js';

@@ -5,7 +5,7 @@
  */
 import { moveNearestTo, selectByDistanceInPlace } from './select.js';
 import { medianOfWork } from './quantiles.js';
-import { type FloatArray, type SampleOptions, workingCopy } from './sample.js';
+import { type ConsumeOptions, type FloatArray, type SampleOptions, workingArray } from './sample.js';
 
 /** astropy.stats.mad_std's factor from MAD to the standard deviation of a normal distribution. */
 export const MAD_TO_SIGMA = 1.482602218505602;
@@ -20,9 +20,12 @@ export interface RobustSummary {
   madStd: number;
 }
 
-/** Median, MAD and MAD-based sigma from a single working copy; NaN fields when no values. */
-export function medianAndMad(data: FloatArray, options: SampleOptions = {}): RobustSummary {
-  const work = workingCopy(data, options);
+/**
+ * Median, MAD and MAD-based sigma from a single working copy (or, with `consumeInput`, from the
+ * input itself); NaN fields when no values.
+ */
+export function medianAndMad(data: FloatArray, options: ConsumeOptions = {}): RobustSummary {
+  const work = workingArray(data, options);
   const med = medianOfWork(work);
   const mad = madOfWork(work, med);
   return { count: work.length, median: med, mad, madStd: mad * MAD_TO_SIGMA };

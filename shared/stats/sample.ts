@@ -18,6 +18,15 @@ export interface SampleOptions {
   excludeZeros?: boolean;
 }
 
+export interface ConsumeOptions extends SampleOptions {
+  /**
+   * The caller gives `data` up: the kept values are compacted into its own prefix instead of a
+   * copy (no second image in memory), and its contents afterwards are unspecified. For tools
+   * that read a plane only to measure it.
+   */
+  consumeInput?: boolean;
+}
+
 export interface WorkingCopyOptions extends SampleOptions {
   /** Also drop ±Infinity (sigma clipping does, as astropy does). NaN is always dropped. */
   excludeInfinite?: boolean;
@@ -47,6 +56,22 @@ export function workingCopy(data: FloatArray, options: WorkingCopyOptions = {}):
     }
   }
   return work.subarray(0, n);
+}
+
+/**
+ * The working array for order statistics: a fresh copy, or with `consumeInput` the input's own
+ * storage, compacted in place (order kept) and returned as a prefix view.
+ */
+export function workingArray(data: FloatArray, options: ConsumeOptions = {}): FloatArray {
+  if (!options.consumeInput) return workingCopy(data, options);
+  const dropZeros = options.excludeZeros === true;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v || (dropZeros && v === 0)) continue;
+    data[n++] = v;
+  }
+  return data.subarray(0, n);
 }
 
 /** True when `v` is kept by the NaN / zero filter of `options` (the predicate workingCopy uses). */

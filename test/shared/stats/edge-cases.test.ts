@@ -142,3 +142,15 @@ describe('histogram bin edges', () => {
     expect(h).toMatchObject({ counts: [1, 2], below: 1, above: 1 });
   });
 });
+
+describe('consumeInput', () => {
+  it('gives the same median and MAD as a copy, using the input as the working array', async () => {
+    const { medianAndMad } = await import('../../../shared/stats/index.js');
+    const data = Float32Array.from([5, NaN, 0, 3, 9, 1, 0, 7, NaN, 2]);
+    const copy = medianAndMad(data.slice(), { excludeZeros: true });
+    const consumed = medianAndMad(data, { excludeZeros: true, consumeInput: true });
+    expect(consumed).toEqual(copy);
+    expect(copy).toMatchObject({ count: 6, median: 4 });
+    expect(Array.from(data.subarray(0, 6)).sort((a, b) => a - b)).toEqual([1, 2, 3, 5, 7, 9]);
+  });
+});
