@@ -9,6 +9,7 @@ export type ToolLoader = () => Promise<ToolSpec<any>>;
 
 export const TOOLS: Record<string, ToolLoader> = {
   'casa-verdict': async () => (await import('./casa-verdict/cli.js')).casaVerdictTool,
+  'annotateQa': async () => (await import('./annotateQa/cli.js')).annotateQaTool,
 };
 
 export const TOOL_NAMES = Object.keys(TOOLS).sort();

@@ -1,0 +1,20 @@
+/**
+ * Image QA for VLASS products: find a product's files, measure its images once into a plain
+ * results object, judge the metrics with CAPO-configured rules, and write the result (JSON,
+ * FITS keywords, previews), moving a rejected product into QA_REJECTED/ without losing a file.
+ * The tools (annotateQa, annotateQaSE, annotateQaSECube) are thin command lines over this.
+ */
+export * from './types.js';
+export { type RuleSpec, type RuleConfig, type RuleUnit, loadRuleConfigs, evaluateRule, evaluateRules, overallVerdict, formatValue } from './rules.js';
+export { type FileRole, type ProductLayout, type DiscoveredProduct, type DiscoverOptions, MANIFEST_FILE, discoverProduct, productFiles, productInfo } from './discover.js';
+export { type ImagePlane, MIN_PLANE_SIDE, readSinglePlane } from './planes.js';
+export { beamMetrics, celestialWcs, headerSource, imageGeometry } from './headerMetrics.js';
+export { measurePbcor } from './pbcorMetrics.js';
+export { RMS_LEVELS_JY, measureRms, fractionsAtOrBelow, nextUp } from './rmsMetrics.js';
+export { type RmsPlane, measureContinuum } from './measure.js';
+export { COMPUTED_RMS_HISTORY, readRmsPlane, computeRmsPlane, writeComputedRms } from './rmsSource.js';
+export { CONTINUUM_RULES } from './continuumRules.js';
+export { QL_LAYOUT, QL_CELL_ARCSEC } from './ql.js';
+export { type Annotation, QA_KEYWORD_COMMENTS, qaKeywords, annotateFits } from './annotate.js';
+export { type MoveHooks, type MovedFile, type MoveResult, type PlacedBy, REJECT_DIRECTORY, moveToRejected, sha256File } from './reject.js';
+export { qaJsonName, writeQaJson, summarizeQa } from './report.js';

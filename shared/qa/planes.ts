@@ -1,0 +1,49 @@
+/**
+ * Reading the image planes QA measures, with the shape checks that make a measurement
+ * meaningful. A continuum product (QL, SE) is one plane: 2-D, or 4-D with degenerate FREQ
+ * and STOKES axes (3722x3722x1x1). Anything else is bad input data (DataError, 65) naming
+ * the file and its shape.
+ */
+import type { FitsHeader, ImageLayout } from '../fits/index.js';
+import { FitsReader, shapeText } from '../fits/index.js';
+import { DataError } from '../errors.js';
+import type { FloatArray } from '../stats/index.js';
+
+/** Smallest plane side worth measuring: below it there is no image, only a few pixels. */
+export const MIN_PLANE_SIDE = 2;
+
+export interface ImagePlane {
+  path: string;
+  header: FitsHeader;
+  layout: ImageLayout;
+  /** NAXIS1..n. */
+  shape: number[];
+  width: number;
+  height: number;
+  /** Row-major pixels, NAXIS1 fastest, scaled to physical values, blanks as NaN. */
+  data: FloatArray;
+}
+
+/**
+ * Header and the single plane of a continuum image; `what` names it in errors ("pbcor image").
+ * With `sameGridAs`, the file must also cover that image pixel for pixel (checked from the
+ * header, before any pixel is read), else the DataError names both files.
+ */
+export function readSinglePlane(path: string, what: string, sameGridAs?: ImagePlane): ImagePlane {
+  const reader = FitsReader.open(path);
+  try {
+    const { layout } = reader;
+    const shape = [...layout.naxis];
+    if (sameGridAs && (shape.length < 2 || layout.width !== sameGridAs.width || layout.height !== sameGridAs.height || layout.planeCount !== 1))
+      throw new DataError(
+        `${what} ${path} has shape ${shapeText(shape)} but the image ${sameGridAs.path} has shape ${shapeText(sameGridAs.shape)}; the ${what} must be one ${sameGridAs.width}x${sameGridAs.height} plane on the image's grid, regenerate it`,
+      );
+    if (shape.length < 2 || layout.width < MIN_PLANE_SIDE || layout.height < MIN_PLANE_SIDE)
+      throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}; expected a 2-D image of at least ${MIN_PLANE_SIDE}x${MIN_PLANE_SIDE} pixels (or 4-D with 1 frequency and 1 Stokes plane)`);
+    if (layout.planeCount !== 1)
+      throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}, ${layout.planeCount} planes; a continuum image has one (NAXIS3 = NAXIS4 = 1)`);
+    return { path, header: reader.header, layout, shape, width: layout.width, height: layout.height, data: reader.readPlane() };
+  } finally {
+    reader.close();
+  }
+}
