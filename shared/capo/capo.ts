@@ -20,7 +20,7 @@ import { parseProperties, type PropertyEntry } from './properties.js';
 export const DEFAULT_CAPO_PATH = ['/home/casa/capo', '/home/ssa/capo'];
 const SECRET_KEY = /password|secret|token/i;
 const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/;
-const DEFAULTS_FILE = /^defaults(-[a-z0-9-]+)?\.properties$/;
+const DEFAULTS_FILE = /^defaults(-[A-Za-z0-9-]+)?\.properties$/;
 const TRUE_WORDS = new Set(['1', 'on', 'yes', 'true']);
 const FALSE_WORDS = new Set(['0', 'off', 'no', 'false']);
 

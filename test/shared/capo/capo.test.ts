@@ -71,6 +71,13 @@ describe('CAPO loader (pycapo semantics)', () => {
     expect(load().settings('a')).toMatchObject({ shared: 'from-home', default: '7' });
   });
 
+  it('reads every embedded defaults-<tool> file as the base layer, whatever the tool name case', () => {
+    const c = loadCapo({ home, env: {}, embedded: { 'defaults.properties': 'a.x = 1', 'defaults-annotateQa.properties': 'b.y = 2', 'notdefaults.properties': 'c.z = 3' } });
+    expect(c.getNumber('a.x')).toBe(1);
+    expect(c.getNumber('b.y')).toBe(2);
+    expect(c.has('c.z')).toBe(false);
+  });
+
   it('rejects a profile name that could escape the search directories', () => {
     expect(() => load({ profile: '../etc/passwd' })).toThrow(ConfigError);
   });
@@ -92,7 +99,10 @@ describe('properties parser', () => {
 describe('the project CAPO files', () => {
   it('every environment file parses and the defaults give casa-verdict a working standard', () => {
     const files = readCapoDirectory();
-    expect(Object.keys(files).sort()).toEqual(['defaults-casa-verdict.properties', 'defaults.properties', 'dsoc-dev.properties', 'dsoc-prod.properties', 'dsoc-test.properties']);
+    const names = Object.keys(files);
+    for (const required of ['defaults.properties', 'defaults-casa-verdict.properties', 'dsoc-dev.properties', 'dsoc-prod.properties', 'dsoc-test.properties']) expect(names).toContain(required);
+    // Every file is either a layer of defaults or an environment profile; anything else would be ignored silently.
+    for (const name of names) expect(name).toMatch(/^(defaults(-[A-Za-z0-9-]+)?|dsoc-(dev|test|prod))\.properties$/);
     for (const env of ['dev', 'test', 'prod']) {
       const c = loadCapo({ profile: `dsoc-${env}`, path: join(root, 'none'), home, env: {}, embedded: files });
       expect(c.getString('edu.nrao.vlass.environment')).toBe(env);
