@@ -1,0 +1,123 @@
+/**
+ * Background and noise maps. A failure means detection thresholds (thresh_isl x rms) are set
+ * against a wrong noise level, so islands are missed or noise is catalogued.
+ */
+import { describe, expect, it } from 'vitest';
+import { sigmaClippedStats } from '../../../shared/stats/index.js';
+import { clippedStatsInPlace, estimateBackground, resolveRmsBox } from '../../../shared/sources/background.js';
+import type { PixelBeam } from '../../../shared/sources/image.js';
+import { addGaussian, correlatedNoise, mulberry32, normal, whiteNoise } from './synthetic.js';
+
+const beam = (fwhm: number): PixelBeam => {
+  const s = fwhm / Math.sqrt(8 * Math.LN2);
+  return { cov: { xx: s * s, xy: 0, yy: s * s }, sigmaMajor: s, sigmaMinor: s, angle: 0, fwhmMajor: fwhm, fwhmMinor: fwhm, areaPixels: 2 * Math.PI * s * s };
+};
+
+describe('estimateBackground', () => {
+  it('uses a given rms map as is, with a zero mean by default (VLASS runs mean_map=zero)', () => {
+    const data = whiteNoise(40, 30, 1, 1);
+    const rmsMap = new Float32Array(40 * 30).fill(0.5);
+    const bg = estimateBackground(data, 40, 30, beam(3), { rmsMap });
+    expect(bg.rms).toBe(rmsMap);
+    expect(bg.mean).toBe(0);
+    expect(bg.rmsSource).toBe('given');
+  });
+
+  it('measures the rms of beam-correlated noise: unbiased on average, within the sampling scatter everywhere', () => {
+    // A 128-pixel box holds about 128² / 4πσ_b² ≈ 450 independent noise samples, so each box's
+    // rms scatters by about 1/√(2·450) ≈ 3.3%; 3σ clipping lowers it by 1.3%.
+    const data = correlatedNoise(320, 320, 2e-4, 1.7, 2);
+    const bg = estimateBackground(data, 320, 320, beam(4), { rmsBox: [128, 32] });
+    expect(bg.rmsSource).toBe('grid');
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (const v of bg.rms) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      sum += v;
+    }
+    expect(sum / bg.rms.length / 2e-4).toBeGreaterThan(0.95);
+    expect(sum / bg.rms.length / 2e-4).toBeLessThan(1.02);
+    expect(min).toBeGreaterThan(2e-4 * 0.88);
+    expect(max).toBeLessThan(2e-4 * 1.1);
+  });
+
+  it('is not raised by bright sources in the box (3σ clipping)', () => {
+    const data = whiteNoise(128, 128, 1, 3);
+    for (let k = 0; k < 6; k++) addGaussian(data, 128, 128, { x: 20 + 17 * k, y: 30 + 11 * k, peak: 200, sigmaMajor: 1.5, sigmaMinor: 1.5, angle: 0 });
+    const bg = estimateBackground(data, 128, 128, beam(1), { rmsBox: [128, 128] });
+    expect(bg.rmsSource).toBe('constant');
+    expect(bg.rms[0]).toBeGreaterThan(0.95);
+    expect(bg.rms[0]).toBeLessThan(1.06);
+  });
+
+  it('follows a noise level that changes across the image, without overshooting the grid values', () => {
+    const width = 300;
+    const height = 60;
+    const gauss = normal(mulberry32(4));
+    const level = (x: number) => 1 + (2 * x) / width; // 1 on the left, 3 on the right
+    const data = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = level(x) * gauss();
+    for (const interpolation of ['bicubic', 'bilinear'] as const) {
+      const bg = estimateBackground(data, width, height, beam(1), { rmsBox: [60, 20], interpolation });
+      for (const x of [40, 150, 260]) expect(Math.abs(bg.rms[30 * width + x] / level(x) - 1)).toBeLessThan(0.1);
+      // The rms of the flanking boxes bounds every interpolated value (the clamp in each 1-D step).
+      for (let x = 0; x < width; x++) {
+        expect(bg.rms[30 * width + x]).toBeGreaterThan(0.85);
+        expect(bg.rms[30 * width + x]).toBeLessThan(3.3);
+      }
+    }
+  });
+
+  it('measures an offset background with meanMap "map" and "const", and takes a given mean map', () => {
+    const data = whiteNoise(120, 120, 1, 5).map((v) => v + 4);
+    const n = 120 * 120;
+    const map = estimateBackground(data, 120, 120, beam(1), { rmsBox: [40, 20], meanMap: 'map' });
+    expect((map.mean as Float32Array)[60 * 120 + 60]).toBeCloseTo(4, 0);
+    const constant = estimateBackground(data, 120, 120, beam(1), { rmsBox: [40, 20], meanMap: 'const' });
+    expect(constant.mean as number).toBeCloseTo(4, 1);
+    const given = new Float32Array(n).fill(3.9);
+    expect(estimateBackground(data, 120, 120, beam(1), { rmsBox: [40, 20], meanMap: given }).mean).toBe(given);
+  });
+
+  it('leaves NaN (blanked) pixels out and fills boxes with no valid pixels from the others', () => {
+    const data = whiteNoise(100, 100, 1, 6);
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 40; x++) data[y * 100 + x] = NaN;
+    const bg = estimateBackground(data, 100, 100, beam(1), { rmsBox: [20, 10] });
+    for (const i of [50 * 100 + 5, 50 * 100 + 80]) {
+      expect(bg.rms[i]).toBeGreaterThan(0.85);
+      expect(bg.rms[i]).toBeLessThan(1.15);
+    }
+  });
+
+  it('refuses maps of the wrong size and malformed rms_box', () => {
+    const data = new Float32Array(100);
+    expect(() => estimateBackground(data, 10, 10, beam(2), { rmsMap: new Float32Array(99) })).toThrow(/rms map has 99 pixels/);
+    expect(() => estimateBackground(data, 10, 10, beam(2), { rmsBox: [0, 5] })).toThrow(/rms_box/);
+    expect(() => estimateBackground(data, 10, 10, beam(2), { rmsBox: [10.5, 5] })).toThrow(/rms_box/);
+  });
+});
+
+describe('resolveRmsBox', () => {
+  it('defaults to about 40 beams with a step of a quarter box, cut to the image', () => {
+    expect(resolveRmsBox(undefined, 6000, 6000, beam(4.2))).toEqual({ box: 168, step: 42 });
+    expect(resolveRmsBox(undefined, 100, 80, beam(4.2))).toEqual({ box: 100, step: 42 });
+    expect(resolveRmsBox([200, 50], 6000, 6000, beam(4.2))).toEqual({ box: 200, step: 50 });
+  });
+});
+
+describe('clippedStatsInPlace', () => {
+  it('agrees with shared/stats sigmaClippedStats (astropy semantics)', () => {
+    const gauss = normal(mulberry32(7));
+    for (const n of [5, 100, 2001]) {
+      const values = Float32Array.from({ length: n }, (_, i) => (i % 50 === 0 ? 30 : gauss()));
+      values[1] = NaN;
+      const reference = sigmaClippedStats(values, { sigma: 3 });
+      const ours = clippedStatsInPlace(Float32Array.from(values), n, 3);
+      expect(ours.count).toBe(reference.count);
+      expect(ours.mean).toBeCloseTo(reference.mean, 6);
+      expect(ours.std).toBeCloseTo(reference.std, 6);
+    }
+  });
+});
