@@ -272,7 +272,6 @@ function initialComponent(x: number, y: number, amplitude: number, beam: PixelBe
   return [x, y, amplitude, major / beam.sigmaMinor, 1, beam.angle];
 }
 
-/** Bounds of one component's internal parameters. */
 /**
  * Bounds of one component's internal parameters. The largest FWHM allowed is the diagonal of
  * the island's box, √2·(box size + 1) (Aegean's limit): the island holds the component's
@@ -311,7 +310,7 @@ function valueAt(data: FloatArray, background: Background, i: number): number {
 
 /**
  * Pixels of the island above thresh_isl · rms that are brighter than all 8 neighbours (PyBDSF's
- * get_maxima), brightest first; the island's peak at least.
+ * get_maxima), brightest first; the island's peak when there is none (a flat top).
  */
 export function localMaxima(island: Island, data: FloatArray, width: number, background: Background, threshIsl: number): number[] {
   const height = background.rms.length / width;
@@ -329,7 +328,8 @@ export function localMaxima(island: Island, data: FloatArray, width: number, bac
       for (let dx = -1; dx <= 1; dx++) {
         const xx = x + dx;
         if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
-        if (!(v > valueAt(data, background, yy * width + xx))) {
+        // A blank (NaN) neighbour does not outshine anything.
+        if (valueAt(data, background, yy * width + xx) >= v) {
           peak = false;
           break;
         }

@@ -58,7 +58,9 @@ export function resolveImage(image: SourceImage): ResolvedImage {
 }
 
 function beamFromHeaderSource(source: Wcs | HeaderSource): RestoringBeam {
-  const beam = source instanceof Wcs ? undefined : beamFromHeader(source);
+  if (source instanceof Wcs)
+    throw new DataError('no restoring beam: give `beam` with a Wcs, or pass the header (its BMAJ/BMIN/BPA are read); source sizes and fluxes need the beam');
+  const beam = beamFromHeader(source);
   if (!beam)
     throw new DataError('no restoring beam: the header has no BMAJ/BMIN and none was given; source sizes and fluxes need the beam');
   return { majDeg: beam.majorArcsec / 3600, minDeg: beam.minorArcsec / 3600, paDeg: beam.positionAngleDeg };

@@ -180,6 +180,16 @@ describe('a rotated grid (PC matrix at 35°)', () => {
 });
 
 describe('input checks', () => {
+  it('takes a Wcs with an explicit beam, giving what the header gives', () => {
+    const data = correlatedNoise(SIZE, SIZE, RMS, beam.sigmaMinor, 5);
+    addGaussian(data, SIZE, SIZE, observed(40, 52, 50));
+    const options = { rmsMap: constantMap(SIZE * SIZE, RMS) };
+    const fromHeader = findSources({ data, width: SIZE, height: SIZE, wcs: header }, options).components;
+    const fromWcs = findSources({ data, width: SIZE, height: SIZE, wcs, beam: { majDeg: 3.0 / 3600, minDeg: 2.4 / 3600, paDeg: 30 } }, options).components;
+    expect(fromWcs).toEqual(fromHeader);
+    expect(() => findSources({ data, width: SIZE, height: SIZE, wcs }, options)).toThrow(/give `beam` with a Wcs/);
+  });
+
   it('refuses data whose length is not width x height, and images without a beam', () => {
     expect(() => findSources({ data: new Float32Array(10), width: 4, height: 4, wcs: header })).toThrow(DataError);
     const { BMAJ: _a, BMIN: _b, ...noBeam } = header;

@@ -61,6 +61,16 @@ describe('fitIsland', () => {
     expect(fits[0].gaussians.map((g) => Math.round(g.x))).toEqual([25, 33]);
   });
 
+  it('still seeds a peak whose neighbour is blank (NaN), as at the edge of a masked region', () => {
+    const data = new Float32Array(W * W);
+    addGaussian(data, W, W, point(25, 30, 40));
+    addGaussian(data, W, W, point(33, 30, 20));
+    data[30 * W + 34] = NaN;
+    const bg = background();
+    const map = findIslands(data, W, W, bg, beam, { minpixIsl: 1 });
+    expect(localMaxima(map.islands[0], data, W, bg, 3).map((i) => i % W)).toEqual([25, 33]);
+  });
+
   it('adds a component at a significant residual peak that is no local maximum (a shoulder)', () => {
     // 1.0 beam FWHM apart: the fainter one is a shoulder on the brighter one's flank.
     const sources = [point(30, 30, 60), point(30 + beam.fwhmMajor, 30, 25)];
