@@ -9,6 +9,7 @@ export type ToolLoader = () => Promise<ToolSpec<any>>;
 
 export const TOOLS: Record<string, ToolLoader> = {
   'casa-verdict': async () => (await import('./casa-verdict/cli.js')).casaVerdictTool,
+  'create-component-list': async () => (await import('./create-component-list/cli.js')).createComponentListTool,
   'annotateQa': async () => (await import('./annotateQa/cli.js')).annotateQaTool,
 };
 

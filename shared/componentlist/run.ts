@@ -1,0 +1,141 @@
+/**
+ * The SE component list, top to bottom: read the detection image and its companions (checked
+ * to share its grid before a pixel is read), find the components, add the VLASS columns,
+ * write the catalog and the files viewers and CASA users want. Pure of command-line concerns:
+ * tools/create-component-list/cli.ts only maps flags and CAPO keys onto `ComponentListOptions`.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeVlassCatalog } from '../catalog/index.js';
+import { DataError } from '../errors.js';
+import { writeFitsImage } from '../fits/index.js';
+import { readSinglePlane, headerSource, type DiscoveredProduct, type ImagePlane } from '../qa/index.js';
+import { findSources, type FindSourcesOptions, type StageTiming } from '../sources/index.js';
+import type { CatalogContext, Component, RestoringBeam } from '../sources/types.js';
+import { beamFromHeader, Wcs } from '../wcs/index.js';
+import { outputNames } from './layout.js';
+import { addVlassColumns } from './vlassColumns.js';
+
+export interface ComponentListOptions {
+  outDir: string;
+  finder: FindSourcesOptions;
+  /** Use the product's rms image as the noise map (else measure one on the rms_box grid). */
+  useRmsImage: boolean;
+  casaScript: boolean;
+  islandMask: boolean;
+  /** "create-component-list 0.1.0 (commit)". */
+  generator: string;
+  /** Stage transitions and per-stage timings go here (the tool logs them). */
+  onStage(stage: string, detail?: Record<string, unknown>): void;
+}
+
+export interface ComponentListResult {
+  product: string;
+  detectionImage: string;
+  rmsSource: 'rms image' | 'measured';
+  components: number;
+  islands: number;
+  /** Components whose fit did not succeed cleanly: kept, flagged, listed here. */
+  flaggedFits: { gausId: number; islId: number; flags: string[] }[];
+  minpixIsl: number;
+  timings: StageTiming[];
+  outputs: string[];
+}
+
+export function makeComponentList(product: DiscoveredProduct, options: ComponentListOptions): ComponentListResult {
+  const files = product.files;
+  if (!product.name) throw new DataError(`${files.image}: not a VLASS SE product name; the catalog needs its tile and phase centre`);
+
+  options.onStage('reading', { image: files.image });
+  const image = readSinglePlane(files.image, 'tt0 pbcor image');
+  const header = headerSource(image.header);
+  const beam = beamFromHeader(header);
+  if (!beam) throw new DataError(`${files.image}: no BMAJ/BMIN beam keywords; the finder needs the restoring beam`);
+  const rms = options.useRmsImage && files.rms ? readSinglePlane(files.rms, 'rms image', image) : undefined;
+  const alpha = readSinglePlane(files.alpha, 'alpha image', image);
+  const alphaError = readSinglePlane(files.alphaError, 'alpha.error image', image);
+
+  options.onStage('finding');
+  const restoring: RestoringBeam = { majDeg: beam.majorArcsec / 3600, minDeg: beam.minorArcsec / 3600, paDeg: beam.positionAngleDeg };
+  const wcs = Wcs.fromHeader(header);
+  const found = findSources(
+    { data: image.data, width: image.width, height: image.height, wcs, beam: restoring },
+    { ...options.finder, ...(rms ? { rmsMap: rms.data } : {}) },
+  );
+  for (const t of found.timings) options.onStage(`finding: ${t.stage}`, { ms: Math.round(t.ms) });
+
+  const reference = { ra: image.header.requireNumber('CRVAL1'), dec: image.header.requireNumber('CRVAL2') };
+  addVlassColumns(found.components, {
+    name: product.name,
+    dateObs: image.header.getString('DATE-OBS') ?? '',
+    referenceRaDeg: reference.ra,
+    referenceDecDeg: reference.dec,
+    alpha: alpha.data,
+    alphaError: alphaError.data,
+    width: image.width,
+    height: image.height,
+  });
+
+  options.onStage('writing');
+  const names = outputNames(product.stem);
+  const context: CatalogContext = {
+    imageFile: `./${product.stem}.I.iter3`,
+    referenceRaDeg: reference.ra,
+    referenceDecDeg: reference.dec,
+    beam: restoring,
+    frequencyHz: frequencyOf(wcs, image),
+    generator: options.generator,
+    createdAt: inputTime(files.image),
+  };
+  const path = (name: string) => join(options.outDir, name);
+  const outputs = [path(names.catalog), path(names.ds9), path(names.crtf)];
+  writeVlassCatalog(outputs[0], found.components, context, { detectionImage: image.path.split('/').pop() });
+  writeDs9Regions(outputs[1], found.components);
+  writeCrtfRegions(outputs[2], found.components);
+  if (options.casaScript) {
+    outputs.push(path(names.casaScript));
+    writeCasaComponentListScript(path(names.casaScript), found.components, { clPath: names.componentList, freqHz: context.frequencyHz });
+  }
+  if (options.islandMask) {
+    outputs.push(path(names.islandMask));
+    writeIslandMask(path(names.islandMask), found.islandMask, image);
+  }
+  return {
+    product: product.stem,
+    detectionImage: files.image,
+    rmsSource: rms ? 'rms image' : 'measured',
+    components: found.components.length,
+    islands: found.islands.length,
+    flaggedFits: flagged(found.components),
+    minpixIsl: found.minpixIsl,
+    timings: found.timings,
+    outputs,
+  };
+}
+
+function flagged(components: Component[]): ComponentListResult['flaggedFits'] {
+  return components.filter((c) => c.fitFlags.length > 0).map((c) => ({ gausId: c.gausId, islId: c.islId, flags: c.fitFlags }));
+}
+
+/** Reference frequency of the detection image: its spectral axis, else VLASS's 3 GHz. */
+function frequencyOf(wcs: Wcs, image: ImagePlane): number {
+  const axis = wcs.axisOf('spectral');
+  if (axis < 0) return 3e9;
+  const pixel = new Array<number>(image.shape.length).fill(0);
+  return wcs.pixelToWorld(pixel)[axis];
+}
+
+/**
+ * The time in the catalog's "Executing" line: the detection image's modification time, so
+ * that re-running on the same input writes the same bytes (DAG retries depend on it).
+ */
+function inputTime(path: string): string {
+  return statSync(path).mtime.toISOString().replace('Z', '');
+}
+
+/** The island mask as the SE imaging mask uses it: 1 inside islands, 0 elsewhere. */
+function writeIslandMask(path: string, labels: Int32Array, image: ImagePlane): void {
+  const mask = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) mask[i] = labels[i] > 0 ? 1 : 0;
+  writeFitsImage(path, mask, image.shape, image.header);
+}

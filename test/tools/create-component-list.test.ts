@@ -1,0 +1,174 @@
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runTool } from '../../shared/cli/run.js';
+import { createComponentListTool } from '../../tools/create-component-list/cli.js';
+import { readCatalog, componentsFromCatalog } from '../../shared/catalog/index.js';
+import { FitsReader, readFitsHeader, writeFitsImage } from '../../shared/fits/index.js';
+import { SMALL_DIR } from '../../fixtures/vlass/generate.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ccl-'));
+const SE = join(SMALL_DIR, 'se');
+const STEM = 'VLASS2.1.se.T10t01.J000200-003000.06.2048.v1';
+const file = (suffix: string) => join(SE, `${STEM}.${suffix}`);
+
+async function run(args: string[]) {
+  let stdout = '';
+  let logText = '';
+  const logs = new PassThrough();
+  logs.on('data', (d) => (logText += d));
+  const saved = { ...process.env };
+  Object.assign(process.env, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home') });
+  try {
+    const code = await runTool(createComponentListTool, args, { stdout: (t) => (stdout += t), stderr: () => {}, logDestination: logs });
+    return { code, stdout, logText };
+  } finally {
+    process.env = saved;
+  }
+}
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+function truth() {
+  const [head, ...rows] = readFileSync(file('truth.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], Number(v)])));
+}
+
+/** A copy of the SE product we may damage. */
+function productCopy(name: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  for (const f of readdirSync(SE)) copyFileSync(join(SE, f), join(dir, f));
+  return dir;
+}
+
+describe('create-component-list on the small SE fixture', () => {
+  it('writes the catalog, regions, CASA script and island mask, and finds the bright truth components', async () => {
+    const out = mkdtempSync(join(root, 'out-'));
+    const before = readdirSync(SE).map((f) => sha(join(SE, f)));
+    const { code, stdout } = await run(['--dir', SE, '--out', out, '--casa-script', '--island-mask', '--json']);
+    expect(code).toBe(0);
+    expect(readdirSync(SE).map((f) => sha(join(SE, f)))).toEqual(before); // inputs untouched
+    expect(readdirSync(out).sort()).toEqual(
+      ['I.catalog.crtf', 'I.catalog.csv', 'I.catalog.reg', 'I.componentlist.py', 'I.island_mask.fits'].map((s) => `${STEM}.${s}`),
+    );
+    const result = JSON.parse(stdout);
+    const catalog = readCatalog(join(out, `${STEM}.I.catalog.csv`));
+    const components = componentsFromCatalog(catalog);
+    expect(components).toHaveLength(result.components);
+
+    // Every injected component with S/N >= 10 is found within 1.5 pixels, total flux within 15%.
+    const bright = truth().filter((t) => t.snr >= 10);
+    expect(bright.length).toBeGreaterThanOrEqual(3);
+    for (const t of bright) {
+      const match = components.find((c) => Math.hypot(c.xPosn.value - t.x, c.yPosn.value - t.y) < 1.5);
+      expect(match, `truth ${t.id} at (${t.x}, ${t.y}) S/N ${t.snr}`).toBeDefined();
+      expect(Math.abs(match!.totalFlux.value / t.total_flux_jy - 1)).toBeLessThan(0.15);
+    }
+
+    // Alpha is the alpha image's value at the component's nearest pixel.
+    const alpha = FitsReader.open(file('I.iter3.alpha.subim.fits'));
+    const plane = alpha.readPlane();
+    for (const c of components) {
+      const v = plane[Math.round(c.yPosn.value) * alpha.width + Math.round(c.xPosn.value)];
+      if (Number.isNaN(v)) expect(c.vlass!.alpha).toBeNaN();
+      else expect(c.vlass!.alpha).toBeCloseTo(v, 3);
+    }
+    alpha.close();
+
+    // The island mask covers every component's peak pixel, on the image grid.
+    const mask = FitsReader.open(join(out, `${STEM}.I.island_mask.fits`));
+    const m = mask.readPlane();
+    expect(mask.width).toBe(alpha.width);
+    for (const c of components) expect(m[Math.round(c.yPosn.value) * mask.width + Math.round(c.xPosn.value)]).toBe(1);
+    mask.close();
+
+    const script = readFileSync(join(out, `${STEM}.I.componentlist.py`), 'utf8');
+    expect(script.match(/cl\.addcomponent\(/g)).toHaveLength(components.length);
+  });
+
+  it('re-running writes the same bytes', async () => {
+    const a = mkdtempSync(join(root, 'out-'));
+    const b = mkdtempSync(join(root, 'out-'));
+    await run(['--dir', SE, '--out', a]);
+    await run(['--dir', SE, '--out', b]);
+    for (const f of readdirSync(a)) expect(sha(join(b, f)), f).toBe(sha(join(a, f)));
+  });
+
+  it('an empty sky is a valid, empty catalog', async () => {
+    const dir = productCopy('empty');
+    const image = join(dir, `${STEM}.I.iter3.image.pbcor.tt0.subim.fits`);
+    const header = readFitsHeader(image);
+    const reader = FitsReader.open(image);
+    const shape = [...reader.layout.naxis];
+    reader.close();
+    writeFitsImage(image, new Float32Array(shape.reduce((a, n) => a * n, 1)), shape, header);
+    const out = mkdtempSync(join(root, 'out-'));
+    const { code, stdout } = await run(['--dir', dir, '--out', out, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).components).toBe(0);
+    expect(readCatalog(join(out, `${STEM}.I.catalog.csv`)).rows).toEqual([]);
+  });
+
+  describe('bad input: documented exit codes, nothing written', () => {
+    it('65 for an image without beam keywords', async () => {
+      const dir = productCopy('nobeam');
+      const image = join(dir, `${STEM}.I.iter3.image.pbcor.tt0.subim.fits`);
+      const reader = FitsReader.open(image);
+      const data = reader.readAll();
+      const header = reader.header.clone();
+      const shape = [...reader.layout.naxis];
+      reader.close();
+      for (const k of ['BMAJ', 'BMIN', 'BPA']) header.remove(k);
+      writeFitsImage(image, data as Float32Array, shape, header);
+      const out = mkdtempSync(join(root, 'out-'));
+      const { code, logText } = await run(['--dir', dir, '--out', out]);
+      expect(code).toBe(65);
+      expect(logText).toContain('no BMAJ/BMIN beam keywords');
+      expect(readdirSync(out)).toEqual([]);
+    });
+    it('65 for an alpha image not on the tt0 grid, naming both files', async () => {
+      const dir = productCopy('offgrid');
+      writeFitsImage(join(dir, `${STEM}.I.iter3.alpha.subim.fits`), new Float32Array(10 * 12), [10, 12]);
+      const out = mkdtempSync(join(root, 'out-'));
+      const { code, logText } = await run(['--dir', dir, '--out', out]);
+      expect(code).toBe(65);
+      expect(logText).toContain('alpha.subim.fits');
+      expect(readdirSync(out)).toEqual([]);
+    });
+    it('66 when the alpha image is missing', async () => {
+      const dir = productCopy('noalpha');
+      const { rmSync } = await import('node:fs');
+      rmSync(join(dir, `${STEM}.I.iter3.alpha.subim.fits`));
+      const { code } = await run(['--dir', dir, '--out', mkdtempSync(join(root, 'out-'))]);
+      expect(code).toBe(66);
+    });
+    it('65 for a truncated detection image', async () => {
+      const dir = productCopy('truncated');
+      const image = join(dir, `${STEM}.I.iter3.image.pbcor.tt0.subim.fits`);
+      writeFileSync(image, readFileSync(image).subarray(0, 2880 * 3));
+      const { code, logText } = await run(['--dir', dir, '--out', mkdtempSync(join(root, 'out-'))]);
+      expect(code).toBe(65);
+      expect(logText).toContain(image);
+    });
+    it('73 for an unwritable output directory', async () => {
+      const out = mkdtempSync(join(root, 'ro-'));
+      chmodSync(out, 0o500);
+      const expected = process.getuid?.() === 0 ? 0 : 73; // root writes anywhere
+      expect((await run(['--dir', SE, '--out', out])).code).toBe(expected);
+      expect((await run(['--dir', SE, '--out', join(root, 'missing-out')])).code).toBe(73);
+    });
+    it('78 for invalid finder settings in CAPO, naming the key', async () => {
+      const capo = join(root, 'capo');
+      mkdirSync(capo, { recursive: true });
+      writeFileSync(join(capo, 'dsoc-test.properties'), 'edu.nrao.vlass.createComponentList.rmsBox = 50, 200\n');
+      const { code, logText } = await run(['--dir', SE, '--out', mkdtempSync(join(root, 'out-')), '--capo-profile', 'dsoc-test', '--capo-path', capo]);
+      expect(code).toBe(78);
+      expect(logText).toContain('edu.nrao.vlass.createComponentList.rmsBox');
+    });
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * create-component-list: the VLASS SE component catalog from an SE product, with our own
+ * source finder (shared/sources) in place of PyBDSF.
+ *   create-component-list --dir products [--casa-script] [--island-mask]
+ * Writes <stem>.I.catalog.csv (the archive's format), DS9 and CRTF region files, and on
+ * request a CASA componentlist script and the island mask, into --out.
+ */
+import type { ToolSpec } from '../../shared/cli/run.js';
+import { VERSION_STRING } from '../../shared/buildinfo.js';
+import { ExitCode } from '../../shared/errors.js';
+import { discoverProduct } from '../../shared/qa/index.js';
+import { SE_COMPONENT_LAYOUT } from '../../shared/componentlist/layout.js';
+import { makeComponentList } from '../../shared/componentlist/run.js';
+import type { FindSourcesOptions } from '../../shared/sources/index.js';
+import type { CapoConfig } from '../../shared/capo/capo.js';
+import { ConfigError } from '../../shared/errors.js';
+
+export const CAPO_PREFIX = 'edu.nrao.vlass.createComponentList';
+
+interface Args {
+  dir: string;
+  image?: string;
+  rms?: string;
+  alpha?: string;
+  alphaError?: string;
+  casaScript: boolean;
+  islandMask: boolean;
+}
+
+export const createComponentListTool: ToolSpec<Args> = {
+  name: 'create-component-list',
+  summary: 'find the components of a VLASS SE image and write the VLASS component catalog',
+  capoPrefixes: [CAPO_PREFIX],
+  options: (y) =>
+    y
+      .option('dir', { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory)' })
+      .option('image', { type: 'string', describe: 'the tt0 pbcor detection image (*.I.iter3.image.pbcor.tt0.subim.fits)' })
+      .option('rms', { type: 'string', describe: 'the rms image (default: found beside the image; measured on the rms_box grid when absent)' })
+      .option('alpha', { type: 'string', describe: 'the spectral index image (*.I.iter3.alpha.subim.fits)' })
+      .option('alpha-error', { type: 'string', describe: 'the spectral index error image (*.I.iter3.alpha.error.subim.fits)' })
+      .option('casa-script', { type: 'boolean', default: false, describe: 'also write a CASA script that builds a componentlist (.cl) table' })
+      .option('island-mask', { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' })
+      .example('$0 --dir products --casa-script', 'catalog the SE product in products/') as never,
+
+  async run(ctx, args) {
+    ctx.stage('discovering', { dir: args.dir });
+    const product = await discoverProduct(SE_COMPONENT_LAYOUT, {
+      dir: args.dir,
+      explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
+    });
+    const finder = finderOptions(ctx.capo);
+    const result = makeComponentList(product, {
+      outDir: ctx.outDir,
+      finder,
+      useRmsImage: ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`),
+      casaScript: args.casaScript,
+      islandMask: args.islandMask,
+      generator: `create-component-list ${VERSION_STRING}`,
+      onStage: (stage, detail) => (stage.startsWith('finding: ') ? ctx.log.info({ event: 'timing', ...detail }, stage) : ctx.stage(stage, detail)),
+    });
+    for (const f of result.flaggedFits) ctx.log.warn({ gausId: f.gausId, islId: f.islId, flags: f.flags }, `island ${f.islId}: fit flagged (${f.flags.join(', ')}); kept in the catalog`);
+    ctx.log.info({ components: result.components, islands: result.islands, flagged: result.flaggedFits.length }, `${result.components} components in ${result.islands} islands`);
+    ctx.emitResult(result);
+    ctx.report(
+      `create-component-list: ${result.components} components in ${result.islands} islands for ${result.product} (noise from the ${result.rmsSource}); ` +
+        `${result.flaggedFits.length} flagged fit(s) kept; wrote ${result.outputs.map((o) => o.split('/').pop()).join(', ')}.`,
+    );
+    return ExitCode.OK;
+  },
+};
+
+/** The finder's options from CAPO, with PyBDSF's names. */
+export function finderOptions(capo: CapoConfig): FindSourcesOptions {
+  const key = (name: string) => `${CAPO_PREFIX}.${name}`;
+  const rmsBox = capo.getList(key('rmsBox')).map(Number);
+  if (rmsBox.length !== 2 || !rmsBox.every((n) => Number.isInteger(n) && n > 0) || rmsBox[1] > rmsBox[0])
+    throw new ConfigError(`CAPO key ${key('rmsBox')} must be "box, step" in pixels with 0 < step <= box, got "${capo.getString(key('rmsBox'))}"`);
+  const minpix = capo.getString(key('minpixIsl'), '');
+  const meanMap = capo.getString(key('meanMap'));
+  if (meanMap !== 'zero' && meanMap !== 'const' && meanMap !== 'map') throw new ConfigError(`CAPO key ${key('meanMap')} must be zero, const or map, got "${meanMap}"`);
+  const options: FindSourcesOptions = {
+    threshIsl: capo.getNumber(key('threshIsl')),
+    threshPix: capo.getNumber(key('threshPix')),
+    rmsBox: [rmsBox[0], rmsBox[1]],
+    meanMap,
+    maxComponentsPerIsland: capo.getInteger(key('maxComponentsPerIsland')),
+    ...(minpix === '' ? {} : { minpixIsl: capo.getInteger(key('minpixIsl')) }),
+  };
+  if (!(options.threshPix! >= options.threshIsl! && options.threshIsl! > 0))
+    throw new ConfigError(`CAPO keys ${key('threshIsl')} (${options.threshIsl}) and ${key('threshPix')} (${options.threshPix}) must satisfy 0 < threshIsl <= threshPix`);
+  return options;
+}
