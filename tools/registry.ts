@@ -11,6 +11,7 @@ export const TOOLS: Record<string, ToolLoader> = {
   'casa-verdict': async () => (await import('./casa-verdict/cli.js')).casaVerdictTool,
   'create-component-list': async () => (await import('./create-component-list/cli.js')).createComponentListTool,
   'annotateQa': async () => (await import('./annotateQa/cli.js')).annotateQaTool,
+  'annotateQaSE': async () => (await import('./annotateQaSE/cli.js')).annotateQaSETool,
 };
 
 export const TOOL_NAMES = Object.keys(TOOLS).sort();

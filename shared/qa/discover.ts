@@ -24,6 +24,8 @@ export const MANIFEST_FILE = 'pipeline_manifest.xml';
 export interface FileRole {
   /** Role name; also the command-line flag that gives it explicitly (`image` <-> `--image`). */
   role: string;
+  /** The flag, when it is not the role name (`alphaError` <-> `--alpha-error`); for messages. */
+  flag?: string;
   /** What follows `<stem>.` in the file name. */
   suffix: string;
   required: boolean;
@@ -63,7 +65,8 @@ export async function discoverProduct(layout: ProductLayout, options: DiscoverOp
   const explicit = Object.fromEntries(Object.entries(options.explicit ?? {}).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
   for (const role of Object.keys(explicit))
     if (!layout.roles.some((r) => r.role === role)) throw new Error(`no file role "${role}" in the ${layout.type} layout`);
-  for (const [role, path] of Object.entries(explicit)) explicit[role] = checkFile(resolve(path), `--${role} ${path}`);
+  const flagOf = (role: string) => layout.roles.find((r) => r.role === role)?.flag ?? role;
+  for (const [role, path] of Object.entries(explicit)) explicit[role] = checkFile(resolve(path), `--${flagOf(role)} ${path}`);
 
   let product: DiscoveredProduct;
   if (explicit[main.role]) product = fromMainFile(layout, explicit[main.role]);
@@ -78,7 +81,7 @@ export async function discoverProduct(layout: ProductLayout, options: DiscoverOp
     }
     if (role.required && !product.files[role.role])
       throw new InputMissingError(
-        `${product.stem}.${role.suffix}: not found in ${product.directory}; the ${layout.qaType} product ${product.stem} needs its ${role.role} file (or give it with --${role.role})`,
+        `${product.stem}.${role.suffix}: not found in ${product.directory}; the ${layout.qaType} product ${product.stem} needs its ${role.role} file (or give it with --${role.flag ?? role.role})`,
       );
   }
   return product;

@@ -7,7 +7,7 @@
 export * from './types.js';
 export { type RuleSpec, type RuleConfig, type RuleUnit, loadRuleConfigs, evaluateRule, evaluateRules, overallVerdict, formatValue } from './rules.js';
 export { type FileRole, type ProductLayout, type DiscoveredProduct, type DiscoverOptions, MANIFEST_FILE, discoverProduct, productFiles, productInfo } from './discover.js';
-export { type ImagePlane, MIN_PLANE_SIDE, readSinglePlane } from './planes.js';
+export { type ImagePlane, MIN_PLANE_SIDE, readSinglePlane, readPlaneHeader } from './planes.js';
 export { beamMetrics, celestialWcs, headerSource, imageGeometry } from './headerMetrics.js';
 export { measurePbcor } from './pbcorMetrics.js';
 export { RMS_LEVELS_JY, measureRms, fractionsAtOrBelow, nextUp } from './rmsMetrics.js';
@@ -18,3 +18,7 @@ export { QL_LAYOUT, QL_CELL_ARCSEC } from './ql.js';
 export { type Annotation, QA_KEYWORD_COMMENTS, qaKeywords, annotateFits } from './annotate.js';
 export { type MoveHooks, type MovedFile, type MoveResult, type PlacedBy, REJECT_DIRECTORY, moveToRejected, sha256File } from './reject.js';
 export { qaJsonName, writeQaJson, summarizeQa } from './report.js';
+export { type AlphaMetrics, type AlphaOptions, type AlphaPlanes, type PlaneSource, highSnrPixels, gather, measureAlpha } from './alphaMetrics.js';
+export { type CatalogMetrics, QUALITY_FLAG_COLUMN, readComponentCatalog, imagedAreaSqDeg, measureCatalog } from './catalogMetrics.js';
+export { type SeMetrics, type SeQaResult, type SeSettings, loadSeSettings, seRules } from './seRules.js';
+export { SE_LAYOUT, SE_CELL_ARCSEC, SE_COMPANION_IMAGES, SAME_GRID_TOLERANCE_PIXELS, checkOnGrid, sameSky, imageCellArcsec, summarizeSe } from './se.js';

@@ -33,17 +33,37 @@ export function readSinglePlane(path: string, what: string, sameGridAs?: ImagePl
   const reader = FitsReader.open(path);
   try {
     const { layout } = reader;
-    const shape = [...layout.naxis];
-    if (sameGridAs && (shape.length < 2 || layout.width !== sameGridAs.width || layout.height !== sameGridAs.height || layout.planeCount !== 1))
-      throw new DataError(
-        `${what} ${path} has shape ${shapeText(shape)} but the image ${sameGridAs.path} has shape ${shapeText(sameGridAs.shape)}; the ${what} must be one ${sameGridAs.width}x${sameGridAs.height} plane on the image's grid, regenerate it`,
-      );
-    if (shape.length < 2 || layout.width < MIN_PLANE_SIDE || layout.height < MIN_PLANE_SIDE)
-      throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}; expected a 2-D image of at least ${MIN_PLANE_SIDE}x${MIN_PLANE_SIDE} pixels (or 4-D with 1 frequency and 1 Stokes plane)`);
-    if (layout.planeCount !== 1)
-      throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}, ${layout.planeCount} planes; a continuum image has one (NAXIS3 = NAXIS4 = 1)`);
+    const shape = checkPlaneShape(path, what, layout, sameGridAs);
     return { path, header: reader.header, layout, shape, width: layout.width, height: layout.height, data: reader.readPlane() };
   } finally {
     reader.close();
   }
+}
+
+/**
+ * The header of a file that must be one plane on `image`'s grid, checked as readSinglePlane
+ * checks it but without reading a pixel: a product's companion images can all be checked
+ * before minutes of reading.
+ */
+export function readPlaneHeader(path: string, what: string, sameGridAs: ImagePlane): FitsHeader {
+  const reader = FitsReader.open(path);
+  try {
+    checkPlaneShape(path, what, reader.layout, sameGridAs);
+    return reader.header;
+  } finally {
+    reader.close();
+  }
+}
+
+function checkPlaneShape(path: string, what: string, layout: ImageLayout, sameGridAs: ImagePlane | undefined): number[] {
+  const shape = [...layout.naxis];
+  if (sameGridAs && (shape.length < 2 || layout.width !== sameGridAs.width || layout.height !== sameGridAs.height || layout.planeCount !== 1))
+    throw new DataError(
+      `${what} ${path} has shape ${shapeText(shape)} but the image ${sameGridAs.path} has shape ${shapeText(sameGridAs.shape)}; the ${what} must be one ${sameGridAs.width}x${sameGridAs.height} plane on the image's grid, regenerate it`,
+    );
+  if (shape.length < 2 || layout.width < MIN_PLANE_SIDE || layout.height < MIN_PLANE_SIDE)
+    throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}; expected a 2-D image of at least ${MIN_PLANE_SIDE}x${MIN_PLANE_SIDE} pixels (or 4-D with 1 frequency and 1 Stokes plane)`);
+  if (layout.planeCount !== 1)
+    throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}, ${layout.planeCount} planes; a continuum image has one (NAXIS3 = NAXIS4 = 1)`);
+  return shape;
 }

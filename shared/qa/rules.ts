@@ -31,6 +31,11 @@ export interface RuleSpec<M> {
   value(metrics: M): number | null;
   /** Why the value can be missing, for the message ("the image has no finite pixel"). */
   missingReason?: string;
+  /**
+   * Why the rule does not apply to these metrics (status `skipped`, not judged), or null when
+   * it does: e.g. no component catalog was given. Rules without it always apply.
+   */
+  skipReason?(metrics: M): string | null;
 }
 
 export interface RuleConfig {
@@ -115,12 +120,21 @@ export function evaluateRule(spec: RuleSpec<unknown>, config: RuleConfig, value:
   return breach('pass', `${shown(value)} is within ${rangeText(limits, shown)}: pass`);
 }
 
-/** Evaluates every rule (configs in the same order as specs) on one metrics object. */
+/**
+ * Evaluates every rule (configs in the same order as specs) on one metrics object; a rule
+ * whose skipReason gives a reason is `skipped` (unless switched off, which wins).
+ */
 export function evaluateRules<M>(specs: readonly RuleSpec<M>[], configs: readonly RuleConfig[], metrics: M): RuleOutcome[] {
   return specs.map((spec, i) => {
     const config = configs[i];
     if (config?.name !== spec.name) throw new Error(`rule configuration ${config?.name} given for rule ${spec.name}`);
-    return evaluateRule(spec as RuleSpec<unknown>, config, spec.value(metrics));
+    const value = spec.value(metrics);
+    const skip = config.action === 'off' ? null : (spec.skipReason?.(metrics) ?? null);
+    if (skip !== null) {
+      const shown = value === null || !Number.isFinite(value) ? '' : `is ${formatValue(value, spec.unit)}; `;
+      return { name: spec.name, status: 'skipped', value, threshold: { ...config.limits }, action: config.action, message: `${capitalize(spec.describe)} ${shown}not judged: ${skip}` };
+    }
+    return evaluateRule(spec as RuleSpec<unknown>, config, value);
   });
 }
 

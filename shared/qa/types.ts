@@ -12,8 +12,12 @@ export type Verdict = 'PASS' | 'WARN' | 'FAIL';
 /** Product type as VLASSPT writes it. */
 export type QaProductType = 'QL' | 'SE' | 'CC';
 
-/** Outcome of one rule: `off` when CAPO switched the rule off (reported, never judged). */
-export type RuleStatus = 'pass' | 'warn' | 'fail' | 'off';
+/**
+ * Outcome of one rule: `off` when CAPO switched the rule off (reported, never judged);
+ * `skipped` when the rule does not apply to this product (e.g. no component catalog, too few
+ * significant pixels), with the reason in the message. Neither affects the verdict.
+ */
+export type RuleStatus = 'pass' | 'warn' | 'fail' | 'off' | 'skipped';
 
 /** What a rule does when its hard limits (`min`/`max`) are crossed. */
 export type RuleAction = 'reject' | 'warn' | 'off';
