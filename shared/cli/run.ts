@@ -180,7 +180,8 @@ function checkOutputDirectory(out: string): string {
 }
 
 function formatConfig(capo: CapoConfig, prefixes: string[]): string {
-  const wanted = prefixes.map((p) => p.toLowerCase());
+  // A prefix is a whole key segment: edu.nrao.vlass.annotateQa must not list annotateQaSE's keys.
+  const wanted = prefixes.map((p) => p.toLowerCase().replace(/\.?$/, '.'));
   const rows = capo.effective().filter((s) => wanted.some((p) => s.key.toLowerCase().startsWith(p)));
   const lines = [
     `# CAPO profile: ${capo.profile ?? '(none: embedded defaults only)'}`,

@@ -74,6 +74,8 @@ describe('annotateQa: the tool is registered and its defaults are embedded', () 
     expect(code).toBe(0);
     expect(stdout).toMatch(/edu\.nrao\.vlass\.annotateQa\.rule\.beamMajor\.max = 4\.0\s+# embedded:defaults-annotateQa\.properties:\d+/);
     expect(stdout).toMatch(/edu\.nrao\.vlass\.annotateQa\.rule\.maskedFraction\.action = reject/);
+    // A prefix is a whole key segment: the SE and cube tools' keys are theirs, not annotateQa's.
+    expect(stdout).not.toMatch(/annotateQaSE/);
   });
 });
 
