@@ -12,6 +12,7 @@ export const TOOLS: Record<string, ToolLoader> = {
   'create-component-list': async () => (await import('./create-component-list/cli.js')).createComponentListTool,
   'annotateQa': async () => (await import('./annotateQa/cli.js')).annotateQaTool,
   'annotateQaSE': async () => (await import('./annotateQaSE/cli.js')).annotateQaSETool,
+  'annotateQaSECube': async () => (await import('./annotateQaSECube/cli.js')).annotateQaSECubeTool,
 };
 
 export const TOOL_NAMES = Object.keys(TOOLS).sort();

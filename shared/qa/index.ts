@@ -22,3 +22,10 @@ export { type AlphaMetrics, type AlphaOptions, type AlphaPlanes, type PlaneSourc
 export { type CatalogMetrics, QUALITY_FLAG_COLUMN, readComponentCatalog, imagedAreaSqDeg, measureCatalog } from './catalogMetrics.js';
 export { type SeMetrics, type SeQaResult, type SeSettings, loadSeSettings, seRules } from './seRules.js';
 export { SE_LAYOUT, SE_CELL_ARCSEC, SE_COMPANION_IMAGES, SAME_GRID_TOLERANCE_PIXELS, checkOnGrid, sameSky, imageCellArcsec, summarizeSe } from './se.js';
+export * from './cubeTypes.js';
+export { type CubeFile, type CubeProduct, type CubeDiscoverOptions, CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS, discoverCube, missingSpws, windowFiles, cubeProductInfo } from './cubeDiscover.js';
+export { type BeamTableRow, hasBeamTable, readBeamTable } from './cubeBeams.js';
+export { type PlaneBeam, type PlanePlan, type CubeFilePlan, inspectCubeFile, checkSameGrid } from './cubeLayout.js';
+export { type PlaneStatistics, type MeasuredPlane, type PlaneProgress, PlaneScanner, measureCubePlanes } from './cubeMeasure.js';
+export { CUBE_RULES, loadCubeSettings, chooseReference, judgePlanes, summarizePlanes, planeName } from './cubeRules.js';
+export { type FileAnnotation, CUBE_KEYWORD_COMMENTS, PLANES_CSV_COLUMNS, cubeQaJsonName, planesCsvName, writeCubeQaJson, planesCsv, writePlanesCsv, fileRejected, rejectionComment, cubeFileKeywords, annotateCubeFile, summarizeCubeQa } from './cubeReport.js';

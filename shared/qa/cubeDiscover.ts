@@ -1,0 +1,219 @@
+/**
+ * Finding the window files of one VLASS coarse cube (`cc`) product.
+ *
+ * A coarse cube is one file per spectral window, `<stem>.spwN.IQU.iter3.image.pbcor.tt0.subim.fits`
+ * (spw 2..17), so the single-main-image layouts of discover.ts do not describe it; the search
+ * follows the same rules though:
+ *   1. files given explicitly (`--image FILE`, repeatable) are used as they are: per-window files,
+ *      or one multi-plane cube (several planes along FREQ); the product stem comes from their
+ *      VLASS names (they must share one), else from the first file's name;
+ *   2. otherwise in `--dir` (default the working directory), then its `products/` subdirectory:
+ *      the windows a pipeline_manifest.xml there lists (each must exist), else every file named
+ *      as a window of a `cc` product. Common-beam variants (`...subim.com.fits`), rms twins and
+ *      other files of the product are not windows and are not measured.
+ * No window: InputMissingError (66) naming the pattern and the places searched. Windows of two
+ * products: UsageError (64), choose with --image. A missing explicit file: 66.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readPipelineManifest } from '../casa/manifest.js';
+import { InputMissingError, UsageError } from '../errors.js';
+import { parseProductName, type ProductName } from '../vlass/naming.js';
+import { MANIFEST_FILE } from './discover.js';
+import type { QaProductInfo } from './types.js';
+
+/** What follows `<stem>.spwN.` in a window's file name. */
+export const CUBE_WINDOW_SUFFIX = 'IQU.iter3.image.pbcor.tt0.subim.fits';
+/** The survey's 16 spectral windows. */
+export const VLASS_CUBE_SPWS: readonly number[] = Array.from({ length: 16 }, (_, i) => i + 2);
+
+export interface CubeFile {
+  /** Absolute path. */
+  path: string;
+  /** Spectral window from the file name (undefined: not in the name). */
+  spw: number | undefined;
+  /** Parsed VLASS name (undefined for a file not named by VLASS rules). */
+  name: ProductName | undefined;
+  /** A common-beam variant (a `com` token in the name): every window restored with one beam. */
+  commonBeam: boolean;
+}
+
+export interface CubeProduct {
+  /** Product stem (VLASS name up to the version), or the first file's name when not VLASS-named. */
+  stem: string;
+  name: ProductName | undefined;
+  /** Directory of the first file. */
+  directory: string;
+  /** The files to measure, ordered by spw (files without one last, in the order given). */
+  files: CubeFile[];
+  /** The manifest that listed the windows, if one was used. */
+  manifest?: string;
+  /** True when the windows were found in a directory (so missing windows mean something). */
+  searched: boolean;
+}
+
+export interface CubeDiscoverOptions {
+  dir?: string;
+  /** Files given by flag (--image); empty or undefined: search `dir`. */
+  explicit?: readonly string[];
+}
+
+export async function discoverCube(options: CubeDiscoverOptions = {}): Promise<CubeProduct> {
+  const explicit = (options.explicit ?? []).filter((p) => p !== '');
+  if (explicit.length > 0) return fromFiles(explicit);
+  return fromDirectory(resolve(options.dir ?? '.'));
+}
+
+function cubeFile(path: string): CubeFile {
+  const name = parseProductName(basename(path));
+  return { path, spw: name?.spw, name, commonBeam: basename(path).split('.').includes('com') };
+}
+
+function fromFiles(given: readonly string[]): CubeProduct {
+  const seen = new Set<string>();
+  const files: CubeFile[] = [];
+  for (const p of given) {
+    const path = resolve(p);
+    if (!isFile(path)) throw new InputMissingError(`--image ${p}: ${exists(path) ? 'not a regular file' : 'not found'}`);
+    if (seen.has(path)) throw new UsageError(`--image ${p} is given twice; give each window once`);
+    seen.add(path);
+    const file = cubeFile(path);
+    if (file.name && file.name.type !== 'cc')
+      throw new UsageError(`--image ${p}: a VLASS ${file.name.type} product, but this tool checks coarse cubes (cc); use the ${file.name.type === 'ql' ? 'annotateQa' : 'annotateQaSE'} tool`);
+    files.push(file);
+  }
+  const stems = [...new Set(files.flatMap((f) => (f.name ? [f.name.stem] : [])))].sort();
+  if (stems.length > 1) throw new UsageError(`the --image files belong to ${stems.length} products (${stems.join(', ')}); QA one cube per run`);
+  const bySpw = new Map<number, string>();
+  for (const f of files) {
+    if (f.spw === undefined) continue;
+    const other = bySpw.get(f.spw);
+    if (other !== undefined) throw new UsageError(`spw${f.spw} is given twice (${other} and ${f.path}); give one file per window`);
+    bySpw.set(f.spw, f.path);
+  }
+  const named = files.find((f) => f.name);
+  return {
+    stem: named ? named.name!.stem : basename(files[0].path).replace(/\.fits$/i, ''),
+    name: named?.name,
+    directory: dirname(files[0].path),
+    files: sortBySpw(files),
+    searched: false,
+  };
+}
+
+async function fromDirectory(dir: string): Promise<CubeProduct> {
+  if (!isDirectory(dir)) throw new InputMissingError(`--dir ${dir}: not a directory or cannot be read; pass the directory holding the cube's window files`);
+  const places = [dir, join(dir, 'products')].filter(isDirectory);
+  const looked: string[] = [];
+  for (const place of places) {
+    const manifestPath = join(place, MANIFEST_FILE);
+    const useManifest = isFile(manifestPath);
+    const found = useManifest ? await windowsFromManifest(place, manifestPath) : windowsByName(place);
+    looked.push(useManifest ? `${manifestPath} (its <image> entries)` : place);
+    if (found.length === 0) continue;
+    const stems = [...new Set(found.map((f) => f.name!.stem))].sort();
+    if (stems.length > 1) throw new UsageError(`${place} holds ${stems.length} CC products (${stems.join(', ')}); choose one with --image (once per window file)`);
+    return { stem: stems[0], name: found[0].name, directory: place, files: sortBySpw(found), ...(useManifest ? { manifest: manifestPath } : {}), searched: true };
+  }
+  throw new InputMissingError(`no CC product found: looked for *.spwN.${CUBE_WINDOW_SUFFIX} in ${looked.join(' and ')}; pass --dir or --image`);
+}
+
+function isWindowName(file: string): boolean {
+  const name = parseProductName(file);
+  return name !== undefined && name.type === 'cc' && name.spw !== undefined && file === `${name.stem}.spw${name.spw}.${CUBE_WINDOW_SUFFIX}`;
+}
+
+function windowsByName(dir: string): CubeFile[] {
+  return listFiles(dir)
+    .filter(isWindowName)
+    .map((f) => cubeFile(join(dir, f)));
+}
+
+async function windowsFromManifest(dir: string, manifestPath: string): Promise<CubeFile[]> {
+  const manifest = await readPipelineManifest(manifestPath);
+  const out: CubeFile[] = [];
+  for (const image of manifest.images) {
+    const file = basename(image.name);
+    if (!isWindowName(file)) continue;
+    const path = join(dir, file);
+    if (!isFile(path)) throw new InputMissingError(`${path}: listed in ${manifestPath} but not found; the export is incomplete`);
+    out.push(cubeFile(path));
+  }
+  return out;
+}
+
+function sortBySpw(files: CubeFile[]): CubeFile[] {
+  return files
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => (a.f.spw ?? Infinity) - (b.f.spw ?? Infinity) || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+/** VLASS windows 2..17 not among the product's files (only meaningful when `searched`). */
+export function missingSpws(product: CubeProduct): number[] {
+  if (!product.searched) return [];
+  const have = new Set(product.files.map((f) => f.spw));
+  return VLASS_CUBE_SPWS.filter((s) => !have.has(s));
+}
+
+/**
+ * Every file of one window, to move together when the window is rejected: the window file and,
+ * for a VLASS-named window, every regular non-hidden file beside it named `<stem>.spwN.*` (its
+ * rms twin, common-beam variant, ...). Sorted.
+ */
+export function windowFiles(file: CubeFile): string[] {
+  const out = new Set([file.path]);
+  if (file.name && file.spw !== undefined) {
+    const prefix = `${file.name.stem}.spw${file.spw}.`;
+    const dir = dirname(file.path);
+    for (const name of listFiles(dir)) if (name.startsWith(prefix)) out.add(join(dir, name));
+  }
+  return [...out].sort();
+}
+
+/** Product fields of the result; files are keyed `spwN` (or by file name when no spw is known). */
+export function cubeProductInfo(product: CubeProduct): QaProductInfo {
+  return {
+    name: product.stem,
+    epoch: product.name?.epoch ?? null,
+    type: 'CC',
+    tile: product.name?.tile ?? null,
+    phaseCenter: product.name?.phaseCenter ?? null,
+    files: Object.fromEntries(product.files.map((f) => [f.spw !== undefined ? `spw${f.spw}` : basename(f.path), f.path])),
+  };
+}
+
+function listFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
