@@ -7,10 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchCasaVerdict } from './casa-verdict.bench.js';
 import { benchImageStats } from './image-stats.bench.js';
+import { benchCubeQa } from './cube-qa.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
   'image-stats': benchImageStats,
+  'cube-qa': benchCubeQa,
 };
 
 const args = process.argv.slice(2);
