@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     node: process.version,
     tools: [...TOOL_NAMES],
     binary: BINARY_NAME,
-    sha256: await sha256File(binary),
+    sha256: sha256File(binary),
     size: statSync(binary).size,
   };
   writeFileAtomic(join(DIST_DIR, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');

@@ -2,8 +2,7 @@
  * build/dist/MANIFEST.json: what was built, from which commit, with which Node, and the
  * sha256 of the binary. deploy.ts trusts nothing else about build/dist.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE } from './paths.js';
 
@@ -28,11 +27,7 @@ export function versionString(m: Pick<BuildManifest, 'version' | 'commit'>): str
   return `${m.version} (${m.commit})`;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+export { sha256File } from '../shared/hash.js';
 
 /** Reads and shape-checks a manifest; throws with the file name on any problem. */
 export function readManifest(dir: string): BuildManifest {

@@ -97,7 +97,7 @@ async function loadBuild(distDir: string): Promise<BuildManifest> {
   }
   const binary = join(distDir, manifest.binary);
   if (!existsSync(binary)) throw new InputMissingError(`${binary} not found; run npm run build first`);
-  if ((await sha256File(binary)) !== manifest.sha256)
+  if ((sha256File(binary)) !== manifest.sha256)
     throw new InputMissingError(`${binary} does not match the sha256 in ${MANIFEST_FILE} (changed since the build); run npm run build first`);
   return manifest;
 }
@@ -182,7 +182,7 @@ async function assembleRelease(dir: string, distDir: string, manifest: BuildMani
   const binary = join(dir, manifest.binary);
   copyFileSync(join(distDir, manifest.binary), binary, constants.COPYFILE_EXCL);
   chmodSync(binary, 0o755);
-  const sha = await sha256File(binary);
+  const sha = sha256File(binary);
   if (sha !== manifest.sha256) throw new RefusedError(`copied ${binary} has sha256 ${sha}, ${MANIFEST_FILE} says ${manifest.sha256}; the copy is corrupt`);
   for (const tool of manifest.tools) symlinkSync(manifest.binary, join(dir, tool));
   // sha256sum format, so `sha256sum -c MANIFEST.sha256` checks the release by hand too.
@@ -292,7 +292,7 @@ export async function rollback(options: Omit<DeployOptions, 'distDir' | 'force' 
   const target = join(lay.releases, previous);
   if (!existsSync(target)) throw new RefusedError(`previous release ${target} is missing; nothing to roll back to`);
   const { binary, sha } = recordedSha(target);
-  if ((await sha256File(join(target, binary))) !== sha) throw new RefusedError(`${join(target, binary)} does not match its ${CHECKSUM_FILE}; not rolling back to it`);
+  if ((sha256File(join(target, binary))) !== sha) throw new RefusedError(`${join(target, binary)} does not match its ${CHECKSUM_FILE}; not rolling back to it`);
 
   const verb = options.dryRun ? 'would' : 'will';
   say(`${verb} switch current: ${current ?? '(none)'} -> ${previous}; previous -> ${current ?? '(none)'}`);

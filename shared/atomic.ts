@@ -101,7 +101,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
 }
 
 /** Makes a rename durable: fsync the directory entry (ignored where unsupported). */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | null = null;
   try {
     fd = openSync(dir, 'r');

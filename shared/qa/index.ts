@@ -16,7 +16,8 @@ export { COMPUTED_RMS_HISTORY, readRmsPlane, computeRmsPlane, writeComputedRms }
 export { CONTINUUM_RULES } from './continuumRules.js';
 export { QL_LAYOUT, QL_CELL_ARCSEC } from './ql.js';
 export { type Annotation, QA_KEYWORD_COMMENTS, qaKeywords, annotateFits } from './annotate.js';
-export { type MoveHooks, type MovedFile, type MoveResult, type PlacedBy, REJECT_DIRECTORY, moveToRejected, sha256File } from './reject.js';
+export { type MoveHooks, type MovedFile, type MoveResult, type PlacedBy, REJECT_DIRECTORY, moveToRejected } from './reject.js';
+export { sha256File } from '../hash.js';
 export { qaJsonName, writeQaJson, summarizeQa } from './report.js';
 export { type AlphaMetrics, type AlphaOptions, type AlphaPlanes, type PlaneSource, highSnrPixels, gather, measureAlpha } from './alphaMetrics.js';
 export { type CatalogMetrics, QUALITY_FLAG_COLUMN, readComponentCatalog, imagedAreaSqDeg, measureCatalog } from './catalogMetrics.js';

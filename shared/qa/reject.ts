@@ -19,7 +19,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AtomicFile } from '../atomic.js';
+import { AtomicFile, syncDirectory } from '../atomic.js';
+import { sha256File } from '../hash.js';
 import { InputMissingError, IoError, JobError, OutputError, fsError } from '../errors.js';
 
 export const REJECT_DIRECTORY = 'QA_REJECTED';
@@ -263,26 +264,6 @@ function releaseSources(placed: { plan: Plan; how: PlacedBy }[], hooks: MoveHook
     throw new IoError(`every file is in ${dirname(placed[0].plan.dest)}, but these sources could not be removed and are now in both places: ${kept.join(', ')}; check them and remove the originals`);
 }
 
-export function sha256File(path: string): string {
-  const hash = createHash('sha256');
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw fsError(err, path, 'reading');
-  }
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
 
 function exists(path: string): boolean {
   try {
@@ -290,17 +271,5 @@ function exists(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function syncDirectory(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // some filesystems refuse fsync on a directory; the links themselves are still complete
-  } finally {
-    if (fd !== null) closeSync(fd);
   }
 }

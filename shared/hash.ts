@@ -1,0 +1,27 @@
+/** SHA-256 of a file, read in chunks (files here can be gigabytes). */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fsError } from './errors.js';
+
+const CHUNK_BYTES = 8 << 20;
+
+export function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw fsError(err, path, 'reading');
+  }
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
