@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { benchCasaVerdict } from './casa-verdict.bench.js';
 import { benchImageStats } from './image-stats.bench.js';
 import { benchCubeQa } from './cube-qa.bench.js';
+import { benchSources } from './sources.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
   'image-stats': benchImageStats,
   'cube-qa': benchCubeQa,
+  sources: benchSources,
 };
 
 const args = process.argv.slice(2);
