@@ -167,7 +167,12 @@ function measureGrid(data: FloatArray, width: number, height: number, size: BoxS
       let n = 0;
       for (let y = y0; y < y1; y += stride) {
         const row = y * width;
-        for (let x = x0; x < x1; x += stride) sample[n++] = data[row + x];
+        for (let x = x0; x < x1; x += stride) {
+          // Exact zeros are blanks: CASA and the VLASS exports zero-mask image borders, and
+          // counting them as data would pull the rms down and flood the edges with detections.
+          const v = data[row + x];
+          if (v !== 0) sample[n++] = v;
+        }
       }
       const stats = clippedStatsInPlace(sample, n, clipSigma);
       const ok = stats.count >= MIN_BOX_SAMPLES;

@@ -43,6 +43,16 @@ describe('estimateBackground', () => {
     expect(max).toBeLessThan(2e-4 * 1.1);
   });
 
+  it('treats exact zeros (zero-masked borders) as blanks, so the rms is not pulled down near them', () => {
+    const data = correlatedNoise(320, 320, 2e-4, 1.7, 5);
+    for (let y = 0; y < 320; y++) for (let x = 0; x < 320; x++) if (x < 48 || y < 48) data[y * 320 + x] = 0;
+    const bg = estimateBackground(data, 320, 320, beam(4), { rmsBox: [128, 32] });
+    // At (60, 60) every box around the point overlaps the zero border; with zeros counted as
+    // data its rms came out at about a third of the true value.
+    expect(bg.rms[60 * 320 + 60] / 2e-4).toBeGreaterThan(0.85);
+    expect(bg.rms[60 * 320 + 60] / 2e-4).toBeLessThan(1.15);
+  });
+
   it('is not raised by bright sources in the box (3σ clipping)', () => {
     const data = whiteNoise(128, 128, 1, 3);
     for (let k = 0; k < 6; k++) addGaussian(data, 128, 128, { x: 20 + 17 * k, y: 30 + 11 * k, peak: 200, sigmaMajor: 1.5, sigmaMinor: 1.5, angle: 0 });
