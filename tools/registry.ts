@@ -10,6 +10,7 @@ export type ToolLoader = () => Promise<ToolSpec<any>>;
 export const TOOLS: Record<string, ToolLoader> = {
   'casa-verdict': async () => (await import('./casa-verdict/cli.js')).casaVerdictTool,
   'create-component-list': async () => (await import('./create-component-list/cli.js')).createComponentListTool,
+  'create-cube-component-list': async () => (await import('./create-cube-component-list/cli.js')).createCubeComponentListTool,
   'annotateQa': async () => (await import('./annotateQa/cli.js')).annotateQaTool,
   'annotateQaSE': async () => (await import('./annotateQaSE/cli.js')).annotateQaSETool,
   'annotateQaSECube': async () => (await import('./annotateQaSECube/cli.js')).annotateQaSECubeTool,
