@@ -9,12 +9,14 @@ import { benchCasaVerdict } from './casa-verdict.bench.js';
 import { benchImageStats } from './image-stats.bench.js';
 import { benchCubeQa } from './cube-qa.bench.js';
 import { benchSources } from './sources.bench.js';
+import { benchCubeCatalog } from './cube-catalog.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
   'image-stats': benchImageStats,
   'cube-qa': benchCubeQa,
   sources: benchSources,
+  'cube-catalog': benchCubeCatalog,
 };
 
 const args = process.argv.slice(2);
