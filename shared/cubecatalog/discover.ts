@@ -18,7 +18,7 @@ import { DataError, InputMissingError, UsageError } from '../errors.js';
 import { FitsReader, type FitsHeader } from '../fits/index.js';
 import { parseProductName } from '../vlass/naming.js';
 import { Wcs, beamFromHeader, type Beam, type HeaderSource } from '../wcs/index.js';
-import { readBeamsTable } from './beams.js';
+import { hasBeamTable, readBeamTable } from '../qa/cubeBeams.js';
 
 export const VLASS_SPWS = Array.from({ length: 16 }, (_, i) => i + 2);
 const WINDOW_REST = 'image.pbcor.tt0.subim.fits';
@@ -140,7 +140,7 @@ function inspectFile(path: string): { planes: CubePlane[] } {
     const vlassrj = withFile(path, () => header.getBoolean('VLASSRJ')) === true;
     const src = headerSource(header);
     const headerBeam = withFile(path, () => beamFromHeader(src)) ?? null;
-    const table = header.get('CASAMBM') === true ? withFile(path, () => readBeamsTable(path, layout)) : undefined;
+    const table = hasBeamTable(header) ? withFile(path, () => readBeamTable(path, layout, statSync(path).size)) : undefined;
     const count = naxis[spectral] ?? 1;
     const planes: CubePlane[] = [];
     for (let k = 0; k < count; k++) {

@@ -3,7 +3,6 @@
  * components, fitted with position and shape fixed in every kept plane, and a spectral index
  * across the windows. See docs/create-cube-component-list.md.
  */
-export { type BeamRow, readBeamsTable } from './beams.js';
 export { type CubeCatalogRow, type CubeCatalogText, type PlaneColumn, cubeCatalogColumns, formatCubeCatalog, frequencyText } from './csv.js';
 export { type CubeInput, type CubePlane, VLASS_SPWS, cubeFilePlanes, findWindows, headerSource } from './discover.js';
 export { type FitComponent, type FitSettings, type FitStatus, type PlaneFit, type PlaneGrid, fitPlane, solveSpd } from './fit.js';
