@@ -12,24 +12,11 @@
  * rotated PC matrix or a different cell size of one window are all absorbed here.
  */
 import type { Wcs } from '../wcs/index.js';
+// The 2x2 algebra is the source finder's: one implementation of the Gaussian geometry.
+import { FWHM_PER_SIGMA, invert, transform, type Cov2, type Mat2 } from '../sources/ellipse.js';
 
-/** Symmetric 2x2 matrix [[xx, xy], [xy, yy]]. */
-export interface Cov2 {
-  xx: number;
-  xy: number;
-  yy: number;
-}
+export { FWHM_PER_SIGMA, type Cov2, type Mat2 };
 
-/** A general 2x2 matrix [[a, b], [c, d]]. */
-export interface Mat2 {
-  a: number;
-  b: number;
-  c: number;
-  d: number;
-}
-
-/** FWHM / sigma of a Gaussian: 2 sqrt(2 ln 2). */
-export const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
 const DEG = Math.PI / 180;
 
 /** Sky-frame covariance (deg²) of an ellipse with FWHM axes in degrees and PA in degrees. */
@@ -63,17 +50,10 @@ export function inverseCov(p: Cov2): Cov2 {
 
 /** A Σ Aᵀ. */
 export function transformCov(m: Mat2, p: Cov2): Cov2 {
-  // rows of A: (a, b), (c, d)
-  const xx = m.a * (m.a * p.xx + m.b * p.xy) + m.b * (m.a * p.xy + m.b * p.yy);
-  const xy = m.c * (m.a * p.xx + m.b * p.xy) + m.d * (m.a * p.xy + m.b * p.yy);
-  const yy = m.c * (m.c * p.xx + m.d * p.xy) + m.d * (m.c * p.xy + m.d * p.yy);
-  return { xx, xy, yy };
+  return transform(p, m);
 }
 
-export function invertMat(m: Mat2): Mat2 {
-  const d = m.a * m.d - m.b * m.c;
-  return { a: m.d / d, b: -m.b / d, c: -m.c / d, d: m.a / d };
-}
+export const invertMat = invert;
 
 /**
  * Jacobian of pixel -> local sky offsets (east, north; degrees) at 0-based pixel (x, y), by
