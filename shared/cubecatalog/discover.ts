@@ -19,6 +19,7 @@ import { FitsReader, type FitsHeader } from '../fits/index.js';
 import { parseProductName } from '../vlass/naming.js';
 import { Wcs, beamFromHeader, type Beam, type HeaderSource } from '../wcs/index.js';
 import { hasBeamTable, readBeamTable } from '../qa/cubeBeams.js';
+import { isDirectory } from '../fsutil.js';
 
 export const VLASS_SPWS = Array.from({ length: 16 }, (_, i) => i + 2);
 const WINDOW_REST = 'image.pbcor.tt0.subim.fits';
@@ -187,14 +188,6 @@ function withFile<T>(path: string, fn: () => T): T {
   } catch (err) {
     if (err instanceof DataError && !err.message.includes(path)) throw new DataError(`${path}: ${err.message}`, { cause: err });
     throw err;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

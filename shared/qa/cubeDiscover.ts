@@ -14,13 +14,14 @@
  * No window: InputMissingError (66) naming the pattern and the places searched. Windows of two
  * products: UsageError (64), choose with --image. A missing explicit file: 66.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName } from '../vlass/naming.js';
 import { MANIFEST_FILE } from './discover.js';
 import type { QaProductInfo } from './types.js';
+import { isDirectory, isFile, pathExists } from '../fsutil.js';
 
 /** What follows `<stem>.spwN.` in a window's file name. */
 export const CUBE_WINDOW_SUFFIX = 'IQU.iter3.image.pbcor.tt0.subim.fits';
@@ -74,7 +75,7 @@ function fromFiles(given: readonly string[]): CubeProduct {
   const files: CubeFile[] = [];
   for (const p of given) {
     const path = resolve(p);
-    if (!isFile(path)) throw new InputMissingError(`--image ${p}: ${exists(path) ? 'not a regular file' : 'not found'}`);
+    if (!isFile(path)) throw new InputMissingError(`--image ${p}: ${pathExists(path) ? 'not a regular file' : 'not found'}`);
     if (seen.has(path)) throw new UsageError(`--image ${p} is given twice; give each window once`);
     seen.add(path);
     const file = cubeFile(path);
@@ -193,27 +194,3 @@ function listFiles(dir: string): string[] {
   return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
 }
 
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

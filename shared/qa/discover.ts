@@ -18,6 +18,7 @@ import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName, type ProductType } from '../vlass/naming.js';
 import type { QaProductInfo, QaProductType } from './types.js';
+import { isDirectory, isFile } from '../fsutil.js';
 
 export const MANIFEST_FILE = 'pipeline_manifest.xml';
 
@@ -194,18 +195,3 @@ function checkFile(path: string, what: string): string {
   return path;
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

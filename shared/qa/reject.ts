@@ -22,6 +22,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AtomicFile, syncDirectory } from '../atomic.js';
 import { sha256File } from '../hash.js';
 import { InputMissingError, IoError, JobError, OutputError, fsError } from '../errors.js';
+import { pathExists } from '../fsutil.js';
 
 export const REJECT_DIRECTORY = 'QA_REJECTED';
 const CHUNK_BYTES = 8 << 20;
@@ -150,7 +151,7 @@ function place(plan: Plan, hooks: MoveHooks): PlacedBy {
 
 /** Same filesystem without hard links: rename (rolled back by renaming again). */
 function renameInto(plan: Plan): PlacedBy {
-  if (exists(plan.dest)) throw new OutputError(`${plan.dest} appeared while moving; refusing to overwrite it`);
+  if (pathExists(plan.dest)) throw new OutputError(`${plan.dest} appeared while moving; refusing to overwrite it`);
   try {
     renameSync(plan.source, plan.dest);
   } catch (err) {
@@ -184,7 +185,7 @@ function copyVerified(plan: Plan, hooks: MoveHooks): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new OutputError(`${plan.dest} appeared while moving; refusing to overwrite it`);
-      if (exists(plan.dest)) throw new OutputError(`${plan.dest} appeared while moving; refusing to overwrite it`);
+      if (pathExists(plan.dest)) throw new OutputError(`${plan.dest} appeared while moving; refusing to overwrite it`);
       out.commit(); // no hard links on this filesystem: rename into the (checked free) name
     }
   } catch (err) {
@@ -264,12 +265,3 @@ function releaseSources(placed: { plan: Plan; how: PlacedBy }[], hooks: MoveHook
     throw new IoError(`every file is in ${dirname(placed[0].plan.dest)}, but these sources could not be removed and are now in both places: ${kept.join(', ')}; check them and remove the originals`);
 }
 
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
