@@ -10,10 +10,12 @@ import { benchImageStats } from './image-stats.bench.js';
 import { benchCubeQa } from './cube-qa.bench.js';
 import { benchSources } from './sources.bench.js';
 import { benchCubeCatalog } from './cube-catalog.bench.js';
+import { benchAnnotateQa } from './annotate-qa.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
   'image-stats': benchImageStats,
+  'annotate-qa': benchAnnotateQa,
   'cube-qa': benchCubeQa,
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
