@@ -6,15 +6,14 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../shared/cli/run.js';
 import { readFitsHeader, readFitsImage, withFits } from '../../shared/fits/index.js';
 import { REJECT_DIRECTORY } from '../../shared/qa/index.js';
 import { annotateQaTool } from '../../tools/annotateQa/cli.js';
 import { TOOLS } from '../../tools/registry.js';
 import { IMAGE_SUFFIX, QL_STEM, RMS_SUFFIX, noisePlane, passingImage, snapshot, writeQl } from '../shared/qa/images.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
+import { runCaptured } from '../helpers/run-tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'annotateqa-cli-'));
 const JSON_NAME = `${QL_STEM}.qa.json`;
@@ -41,21 +40,8 @@ function capoDir(overrides = ''): string {
 }
 const defaultCapo = capoDir();
 
-async function run(args: string[], options: { embeddedOnly?: boolean } = {}) {
-  let stdout = '';
-  let summary = '';
-  const logs = new PassThrough();
-  let logText = '';
-  logs.on('data', (d) => (logText += d));
-  const saved = { ...process.env };
-  Object.assign(process.env, { CAPO_PATH: defaultCapo, CAPO_PROFILE: PROFILE, HOME: join(root, 'home') });
-  if (options.embeddedOnly) delete process.env.CAPO_PROFILE;
-  try {
-    const code = await runTool(annotateQaTool, args, { stdout: (t) => (stdout += t), stderr: (t) => (summary += t), logDestination: logs });
-    return { code, stdout, logText, summary };
-  } finally {
-    process.env = saved;
-  }
+function run(args: string[], options: { embeddedOnly?: boolean } = {}) {
+  return runCaptured(annotateQaTool, args, { CAPO_PATH: defaultCapo, CAPO_PROFILE: options.embeddedOnly ? undefined : PROFILE, HOME: join(root, 'home') });
 }
 
 /** Flags selecting a site profile with `lines` over the defaults. */

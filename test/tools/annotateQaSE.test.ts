@@ -9,9 +9,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../shared/cli/run.js';
 import { readFitsHeader, readFitsImage, withFits } from '../../shared/fits/index.js';
 import { REJECT_DIRECTORY } from '../../shared/qa/index.js';
 import { annotateQaSETool } from '../../tools/annotateQaSE/cli.js';
@@ -29,6 +27,7 @@ import {
   writeReferenceCatalog,
 } from '../shared/qa/seProduct.js';
 import { REPO_ROOT, hasRealdata, realdata } from '../helpers/realdata.js';
+import { runCaptured } from '../helpers/run-tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'annotateqase-cli-'));
 const JSON_NAME = `${SE_STEM}.qa.json`;
@@ -49,21 +48,8 @@ function capoDir(overrides = ''): string {
 }
 const defaultCapo = capoDir();
 
-async function run(args: string[], options: { embeddedOnly?: boolean } = {}) {
-  let stdout = '';
-  let summary = '';
-  const logs = new PassThrough();
-  let logText = '';
-  logs.on('data', (d) => (logText += d));
-  const saved = { ...process.env };
-  Object.assign(process.env, { CAPO_PATH: defaultCapo, CAPO_PROFILE: PROFILE, HOME: join(root, 'home') });
-  if (options.embeddedOnly) delete process.env.CAPO_PROFILE;
-  try {
-    const code = await runTool(annotateQaSETool, args, { stdout: (t) => (stdout += t), stderr: (t) => (summary += t), logDestination: logs });
-    return { code, stdout, logText, summary };
-  } finally {
-    process.env = saved;
-  }
+function run(args: string[], options: { embeddedOnly?: boolean } = {}) {
+  return runCaptured(annotateQaSETool, args, { CAPO_PATH: defaultCapo, CAPO_PROFILE: options.embeddedOnly ? undefined : PROFILE, HOME: join(root, 'home') });
 }
 
 const profile = (lines: string) => ['--capo-path', capoDir(lines)];

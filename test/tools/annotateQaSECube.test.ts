@@ -8,9 +8,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../shared/cli/run.js';
 import { readFitsHeader, withFits, writeFitsImage } from '../../shared/fits/index.js';
 import { PLANES_CSV_COLUMNS, REJECT_DIRECTORY } from '../../shared/qa/index.js';
 import { annotateQaSECubeTool } from '../../tools/annotateQaSECube/cli.js';
@@ -18,6 +16,7 @@ import { TOOLS } from '../../tools/registry.js';
 import { writeCube, appendBeamTable } from '../shared/qa/cubeFiles.js';
 import { snapshot } from '../shared/qa/images.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
+import { runCaptured } from '../helpers/run-tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'annotateqasecube-cli-'));
 const FIXTURE = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'cc');
@@ -54,21 +53,8 @@ function capoDir(overrides = ''): string {
 const defaultCapo = capoDir();
 const profile = (lines: string) => ['--capo-path', capoDir(lines)];
 
-async function run(args: string[], options: { embeddedOnly?: boolean } = {}) {
-  let stdout = '';
-  let summary = '';
-  const logs = new PassThrough();
-  let logText = '';
-  logs.on('data', (d) => (logText += d));
-  const saved = { ...process.env };
-  Object.assign(process.env, { CAPO_PATH: defaultCapo, CAPO_PROFILE: PROFILE, HOME: join(root, 'home') });
-  if (options.embeddedOnly) delete process.env.CAPO_PROFILE;
-  try {
-    const code = await runTool(annotateQaSECubeTool, args, { stdout: (t) => (stdout += t), stderr: (t) => (summary += t), logDestination: logs });
-    return { code, stdout, logText, summary };
-  } finally {
-    process.env = saved;
-  }
+function run(args: string[], options: { embeddedOnly?: boolean } = {}) {
+  return runCaptured(annotateQaSECubeTool, args, { CAPO_PATH: defaultCapo, CAPO_PROFILE: options.embeddedOnly ? undefined : PROFILE, HOME: join(root, 'home') });
 }
 
 const result = (out: string, name = JSON_NAME) => JSON.parse(readFileSync(join(out, name), 'utf8'));

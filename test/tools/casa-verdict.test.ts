@@ -1,28 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../shared/cli/run.js';
 import { casaVerdictTool, parseExitCode, RESULT_FILE } from '../../tools/casa-verdict/cli.js';
 import { writeCasaWorkdir } from '../../fixtures/casa/workdirs.js';
+import { runCaptured } from '../helpers/run-tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cv-cli-'));
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let summary = '';
-  const logs = new PassThrough();
-  let logText = '';
-  logs.on('data', (d) => (logText += d));
-  const saved = { ...process.env };
-  Object.assign(process.env, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home'), ...env });
-  try {
-    const code = await runTool(casaVerdictTool, args, { stdout: (t) => (stdout += t), stderr: (t) => (summary += t), logDestination: logs });
-    return { code, stdout, logText, summary };
-  } finally {
-    process.env = saved;
-  }
+function run(args: string[], env: Record<string, string> = {}) {
+  return runCaptured(casaVerdictTool, args, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home'), ...env });
 }
 
 function workdir(name: string, scenario: Parameters<typeof writeCasaWorkdir>[1]) {

@@ -2,32 +2,20 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirS
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../shared/cli/run.js';
 import { createComponentListTool } from '../../tools/create-component-list/cli.js';
 import { readCatalog, componentsFromCatalog } from '../../shared/catalog/index.js';
 import { FitsReader, readFitsHeader, writeFitsImage } from '../../shared/fits/index.js';
 import { SMALL_DIR } from '../../fixtures/vlass/generate.js';
+import { runCaptured } from '../helpers/run-tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ccl-'));
 const SE = join(SMALL_DIR, 'se');
 const STEM = 'VLASS2.1.se.T10t01.J000200-003000.06.2048.v1';
 const file = (suffix: string) => join(SE, `${STEM}.${suffix}`);
 
-async function run(args: string[]) {
-  let stdout = '';
-  let logText = '';
-  const logs = new PassThrough();
-  logs.on('data', (d) => (logText += d));
-  const saved = { ...process.env };
-  Object.assign(process.env, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home') });
-  try {
-    const code = await runTool(createComponentListTool, args, { stdout: (t) => (stdout += t), stderr: () => {}, logDestination: logs });
-    return { code, stdout, logText };
-  } finally {
-    process.env = saved;
-  }
+function run(args: string[]) {
+  return runCaptured(createComponentListTool, args, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home') });
 }
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -2,7 +2,6 @@ import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFi
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runTool } from '../../shared/cli/run.js';
 import { type Catalog, readCatalog } from '../../shared/catalog/index.js';
@@ -23,24 +22,14 @@ import {
   writeContinuumCatalog,
   writeSyntheticCube,
 } from '../shared/cubecatalog/helpers.js';
+import { runCaptured } from '../helpers/run-tool.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cccl-'));
 const OUTPUT = `${CUBE_STEM}.cube_catalog.csv`;
 const windowFile = (dir: string, spw: number) => join(dir, `${CUBE_STEM}.spw${spw}.IQU.iter3.image.pbcor.tt0.subim.fits`);
 
-async function run(args: string[]) {
-  let stdout = '';
-  let logText = '';
-  const logs = new PassThrough();
-  logs.on('data', (d) => (logText += d));
-  const saved = { ...process.env };
-  Object.assign(process.env, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home') });
-  try {
-    const code = await runTool(createCubeComponentListTool, args, { stdout: (t) => (stdout += t), stderr: () => {}, logDestination: logs });
-    return { code, stdout, logText };
-  } finally {
-    process.env = saved;
-  }
+function run(args: string[]) {
+  return runCaptured(createCubeComponentListTool, args, { CAPO_PATH: join(root, 'no-capo'), HOME: join(root, 'home') });
 }
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
