@@ -4,6 +4,7 @@
  */
 import type { FitsHeader } from '../fits/index.js';
 import { Wcs, beamFromHeader, pixelScaleArcsec, type HeaderSource } from '../wcs/index.js';
+import type { ImagePlane } from './planes.js';
 import type { BeamMetrics, ImageGeometry } from './types.js';
 
 /** The header as the WCS code reads it: scalar values only (no complex, no undefined-value cards). */
@@ -42,4 +43,17 @@ export function imageGeometry(shape: readonly number[], wcs: Wcs | null): ImageG
     height: shape[1] ?? 1,
     pixelScaleArcsec: wcs ? pixelScaleArcsec(wcs) : null,
   };
+}
+
+/**
+ * Pixel size on the sky (the geometric mean of the two axes), for computed rms boxes: from the
+ * WCS, else `fallbackArcsec` (the name's cell token, or the product type's cell).
+ */
+export function imageCellArcsec(image: ImagePlane, fallbackArcsec: number): number {
+  const wcs = celestialWcs(image.header);
+  if (wcs) {
+    const { x, y } = pixelScaleArcsec(wcs);
+    return Math.sqrt(x * y);
+  }
+  return fallbackArcsec;
 }

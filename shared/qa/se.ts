@@ -94,18 +94,6 @@ function fmt(deg: number): string {
   return Number.isFinite(deg) ? deg.toFixed(6) : String(deg);
 }
 
-/**
- * Pixel size on the sky (the geometric mean of the two axes), for computed rms boxes: from the
- * WCS, else `fallbackArcsec` (the name's cell token, or the product type's cell).
- */
-export function imageCellArcsec(image: ImagePlane, fallbackArcsec: number): number {
-  const wcs = celestialWcs(image.header);
-  if (wcs) {
-    const { x, y } = pixelScaleArcsec(wcs);
-    return Math.sqrt(x * y);
-  }
-  return fallbackArcsec;
-}
 
 /** summarizeQa's paragraph plus the spectral index, the catalog and the rules not judged. */
 export function summarizeSe(tool: string, result: SeQaResult): string {

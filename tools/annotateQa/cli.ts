@@ -6,35 +6,28 @@
  * (--reject-to, on FAIL), the computed rms image (--write-rms), previews (--previews),
  * `<product>.qa.json` in --out. The verdict is data: exit 0 unless --fail-on-reject and FAIL.
  */
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { ToolSpec } from '../../shared/cli/run.js';
-import { ExitCode } from '../../shared/errors.js';
 import {
   CONTINUUM_RULES,
   QL_CELL_ARCSEC,
   QL_LAYOUT,
-  annotateFits,
-  celestialWcs,
   computeRmsPlane,
   discoverProduct,
   evaluateRules,
   loadRuleConfigs,
   measureContinuum,
-  moveToRejected,
   overallVerdict,
-  productFiles,
   productInfo,
   readRmsPlane,
   readSinglePlane,
   summarizeQa,
   writeComputedRms,
-  writeQaJson,
-  type ImagePlane,
   type QaResult,
   type RmsPlane,
+  deliverQa,
+  imageCellArcsec,
 } from '../../shared/qa/index.js';
-import { pixelScaleArcsec } from '../../shared/wcs/index.js';
-import { writePreviews } from '../../shared/preview/index.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQa';
 export const RULE_PREFIX = `${CAPO_PREFIX}.rule`;
@@ -80,7 +73,7 @@ export const annotateQaTool: ToolSpec<Args> = {
       if (args.writeRms) ctx.log.info(`--write-rms: the product has an rms image (${product.files.rms}); nothing computed, nothing written`);
     } else {
       ctx.stage('computing rms', { reason: `no ${product.stem}.${QL_LAYOUT.roles[1].suffix}` });
-      rms = computeRmsPlane(image, cellSizeArcsec(image, product.name?.cellArcsec));
+      rms = computeRmsPlane(image, imageCellArcsec(image, product.name?.cellArcsec ?? QL_CELL_ARCSEC));
       if (args.writeRms) rms = writeComputedRms(join(ctx.outDir, `${product.stem}.${QL_LAYOUT.roles[1].suffix}`), rms, image.header);
     }
 
@@ -89,39 +82,6 @@ export const annotateQaTool: ToolSpec<Args> = {
     const rules = evaluateRules(CONTINUUM_RULES, ruleConfigs, metrics);
     const result: QaResult = { product: productInfo(QL_LAYOUT, product), verdict: overallVerdict(rules), rules, metrics };
 
-    if (args.annotateFits) {
-      ctx.stage('annotating', { file: product.files.image });
-      const { skipped, update } = annotateFits(product.files.image, result);
-      if (skipped.length) ctx.log.warn({ skipped }, `not written (not measured): ${skipped.join(', ')}`);
-      ctx.log.info({ mode: update.mode }, `FITS keywords written to ${product.files.image}`);
-    }
-    if (result.verdict === 'FAIL' && args.rejectTo) {
-      ctx.stage('rejecting', { to: args.rejectTo });
-      const moved = moveToRejected(productFiles(product), args.rejectTo);
-      result.rejected = { directory: moved.directory, files: moved.files.map((f) => f.to) };
-      ctx.log.info({ files: moved.files }, `moved ${moved.files.length} file(s) to ${moved.directory}`);
-    }
-
-    ctx.stage('writing', { out: ctx.outDir });
-    if (args.previews) {
-      // Named after the image file (<name>_prev.jpg), as the archive names them; zeros are CASA blanks.
-      const previews = writePreviews(image.data, image.width, image.height, ctx.outDir, basename(product.files.image).replace(/\.fits$/i, ''), { excludeZeros: true });
-      ctx.log.info({ previews }, `wrote ${previews.length} preview(s)`);
-    }
-    const jsonPath = writeQaJson(ctx.outDir, result);
-    ctx.log.info({ verdict: result.verdict, output: jsonPath }, `verdict: ${result.verdict}`);
-    ctx.emitResult(result);
-    ctx.report(summarizeQa(annotateQaTool.name, result));
-    return result.verdict === 'FAIL' && args.failOnReject ? ExitCode.SUBJECT_FAILED : ExitCode.OK;
+    return deliverQa(ctx, product, image, result, args, summarizeQa);
   },
 };
-
-/** Pixel size for the rms boxes: from the WCS, else the name's cell token, else QL's 1". */
-function cellSizeArcsec(image: ImagePlane, fromName: number | undefined): number {
-  const wcs = celestialWcs(image.header);
-  if (wcs) {
-    const { x, y } = pixelScaleArcsec(wcs);
-    return Math.sqrt(x * y);
-  }
-  return fromName ?? QL_CELL_ARCSEC;
-}

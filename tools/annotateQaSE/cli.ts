@@ -10,12 +10,10 @@
  */
 import { basename, join } from 'node:path';
 import type { ToolSpec } from '../../shared/cli/run.js';
-import { ExitCode } from '../../shared/errors.js';
 import {
   SE_CELL_ARCSEC,
   SE_COMPANION_IMAGES,
   SE_LAYOUT,
-  annotateFits,
   checkOnGrid,
   computeRmsPlane,
   discoverProduct,
@@ -27,9 +25,7 @@ import {
   measureAlpha,
   measureCatalog,
   measureContinuum,
-  moveToRejected,
   overallVerdict,
-  productFiles,
   productInfo,
   readComponentCatalog,
   readRmsPlane,
@@ -37,12 +33,11 @@ import {
   seRules,
   summarizeSe,
   writeComputedRms,
-  writeQaJson,
   type RmsPlane,
   type SeMetrics,
   type SeQaResult,
+  deliverQa,
 } from '../../shared/qa/index.js';
-import { writePreviews } from '../../shared/preview/index.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQaSE';
 export const RULE_PREFIX = `${CAPO_PREFIX}.rule`;
@@ -133,29 +128,6 @@ export const annotateQaSETool: ToolSpec<Args> = {
     const outcomes = evaluateRules(rules, ruleConfigs, metrics);
     const result: SeQaResult = { product: productInfo(SE_LAYOUT, product), verdict: overallVerdict(outcomes), rules: outcomes, metrics };
 
-    if (args.annotateFits) {
-      ctx.stage('annotating', { file: files.image });
-      const { skipped, update } = annotateFits(files.image, result);
-      if (skipped.length) ctx.log.warn({ skipped }, `not written (not measured): ${skipped.join(', ')}`);
-      ctx.log.info({ mode: update.mode }, `FITS keywords written to ${files.image}`);
-    }
-    if (result.verdict === 'FAIL' && args.rejectTo) {
-      ctx.stage('rejecting', { to: args.rejectTo });
-      const moved = moveToRejected(productFiles(product), args.rejectTo);
-      result.rejected = { directory: moved.directory, files: moved.files.map((f) => f.to) };
-      ctx.log.info({ files: moved.files }, `moved ${moved.files.length} file(s) to ${moved.directory}`);
-    }
-
-    ctx.stage('writing', { out: ctx.outDir });
-    if (args.previews) {
-      // Named after the tt0 image file (<name>_prev.jpg), as the archive names them; zeros are CASA blanks.
-      const previews = writePreviews(image.data, image.width, image.height, ctx.outDir, basename(files.image).replace(/\.fits$/i, ''), { excludeZeros: true });
-      ctx.log.info({ previews }, `wrote ${previews.length} preview(s)`);
-    }
-    const jsonPath = writeQaJson(ctx.outDir, result);
-    ctx.log.info({ verdict: result.verdict, output: jsonPath }, `verdict: ${result.verdict}`);
-    ctx.emitResult(result);
-    ctx.report(summarizeSe(annotateQaSETool.name, result));
-    return result.verdict === 'FAIL' && args.failOnReject ? ExitCode.SUBJECT_FAILED : ExitCode.OK;
+    return deliverQa(ctx, product, image, result, args, summarizeSe);
   },
 };
