@@ -14,30 +14,30 @@ export interface NativePole {
 
 /** Native (φ, θ) → celestial [α, δ]; α is not normalised. */
 export function nativeToCelestial(phi: number, theta: number, pole: NativePole): [number, number] {
-  const dPhi = phi - pole.phiP;
-  const sinTheta = sind(theta);
-  const cosTheta = cosd(theta);
-  const sinDp = sind(pole.deltaP);
-  const cosDp = cosd(pole.deltaP);
-  const cosDPhi = cosd(dPhi);
-  const a = -cosTheta * sind(dPhi);
-  const b = sinTheta * cosDp - cosTheta * sinDp * cosDPhi;
-  const c = sinTheta * sinDp + cosTheta * cosDp * cosDPhi;
-  return [pole.alphaP + atan2d(a, b), atan2d(c, Math.hypot(a, b))];
+  return rotate(phi, theta, pole.phiP, pole.deltaP, pole.alphaP);
 }
 
 /** Celestial (α, δ) → native [φ, θ]. */
 export function celestialToNative(alpha: number, delta: number, pole: NativePole): [number, number] {
-  const dAlpha = alpha - pole.alphaP;
-  const sinDelta = sind(delta);
-  const cosDelta = cosd(delta);
-  const sinDp = sind(pole.deltaP);
-  const cosDp = cosd(pole.deltaP);
-  const cosDAlpha = cosd(dAlpha);
-  const a = -cosDelta * sind(dAlpha);
-  const b = sinDelta * cosDp - cosDelta * sinDp * cosDAlpha;
-  const c = sinDelta * sinDp + cosDelta * cosDp * cosDAlpha;
-  return [pole.phiP + atan2d(a, b), atan2d(c, Math.hypot(a, b))];
+  return rotate(alpha, delta, pole.alphaP, pole.deltaP, pole.phiP);
+}
+
+/**
+ * The rotation both ways share (Paper II eqs 2 and 5 are the same formula with the poles'
+ * longitudes swapped): `lon0` is the input frame's longitude of the other frame's pole,
+ * `deltaP` the pole's latitude, `lonOut0` the output frame's longitude of the input frame's pole.
+ */
+function rotate(lon: number, lat: number, lon0: number, deltaP: number, lonOut0: number): [number, number] {
+  const dLon = lon - lon0;
+  const sinLat = sind(lat);
+  const cosLat = cosd(lat);
+  const sinDp = sind(deltaP);
+  const cosDp = cosd(deltaP);
+  const cosDLon = cosd(dLon);
+  const a = -cosLat * sind(dLon);
+  const b = sinLat * cosDp - cosLat * sinDp * cosDLon;
+  const c = sinLat * sinDp + cosLat * cosDp * cosDLon;
+  return [lonOut0 + atan2d(a, b), atan2d(c, Math.hypot(a, b))];
 }
 
 /**
