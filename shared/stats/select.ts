@@ -12,6 +12,20 @@ import type { FloatArray } from './sample.js';
 /** Sub-ranges larger than this are first narrowed by selecting on a sample (Floyd–Rivest step). */
 const SAMPLING_THRESHOLD = 600;
 
+/**
+ * Floyd–Rivest's sample range around rank k in [left, right]: selecting within it first puts
+ * pivots just either side of the k-th element. Both selections below share it; their
+ * partition loops stay separate because they compare different keys in the hot loop.
+ */
+function sampleWindow(k: number, left: number, right: number): [number, number] {
+  const n = right - left + 1;
+  const i = k - left + 1;
+  const z = Math.log(n);
+  const s = 0.5 * Math.exp((2 * z) / 3);
+  const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * Math.sign(i - n / 2);
+  return [Math.max(left, Math.floor(k - (i * s) / n + sd)), Math.min(right, Math.floor(k + ((n - i) * s) / n + sd))];
+}
+
 /** Puts the element of rank k within [left, right] (inclusive) at a[k] and returns it. */
 export function selectInPlace(a: FloatArray, k: number, left = 0, right = a.length - 1): number {
   checkRank(a, k, left, right);
@@ -20,13 +34,7 @@ export function selectInPlace(a: FloatArray, k: number, left = 0, right = a.leng
     if (right - left > SAMPLING_THRESHOLD) {
       // Recursing on a sample places two pivots that bracket rank k with high probability,
       // so the partition below discards most of the range in one pass.
-      const n = right - left + 1;
-      const i = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
-      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * Math.sign(i - n / 2);
-      const newLeft = Math.max(left, Math.floor(k - (i * s) / n + sd));
-      const newRight = Math.min(right, Math.floor(k + ((n - i) * s) / n + sd));
+      const [newLeft, newRight] = sampleWindow(k, left, right);
       selectInPlace(a, k, newLeft, newRight);
     }
     const t = a[k];
@@ -63,13 +71,7 @@ export function selectByDistanceInPlace(a: FloatArray, k: number, center: number
   if (k === left) return moveNearestTo(a, center, left, right);
   while (right > left) {
     if (right - left > SAMPLING_THRESHOLD) {
-      const n = right - left + 1;
-      const i = k - left + 1;
-      const z = Math.log(n);
-      const s = 0.5 * Math.exp((2 * z) / 3);
-      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * Math.sign(i - n / 2);
-      const newLeft = Math.max(left, Math.floor(k - (i * s) / n + sd));
-      const newRight = Math.min(right, Math.floor(k + ((n - i) * s) / n + sd));
+      const [newLeft, newRight] = sampleWindow(k, left, right);
       selectByDistanceInPlace(a, k, center, newLeft, newRight);
     }
     const t = Math.abs(a[k] - center);
