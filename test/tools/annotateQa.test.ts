@@ -3,8 +3,7 @@
  * file and --json, --annotate-fits, --reject-to, a computed rms image, CAPO overrides, and
  * every documented error with its exit code, nothing half-written and the input untouched.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFitsHeader, readFitsImage, withFits } from '../../shared/fits/index.js';
@@ -13,31 +12,11 @@ import { annotateQaTool } from '../../tools/annotateQa/cli.js';
 import { TOOLS } from '../../tools/registry.js';
 import { IMAGE_SUFFIX, QL_STEM, RMS_SUFFIX, noisePlane, passingImage, snapshot, writeQl } from '../shared/qa/images.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
-import { runCaptured } from '../helpers/run-tool.js';
+import { runCaptured, toolSandbox } from '../helpers/run-tool.js';
 
-const root = mkdtempSync(join(tmpdir(), 'annotateqa-cli-'));
+const { root, profile: PROFILE, fresh, capoDir } = toolSandbox('annotateQa');
 const JSON_NAME = `${QL_STEM}.qa.json`;
-let counter = 0;
-const fresh = (name: string) => {
-  const dir = join(root, `${name}-${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
 
-/**
- * The tool's CAPO defaults as a site profile. The executables embed capo/defaults-annotateQa.properties
- * (the first test below checks that); passing the same text as a profile keeps every other test
- * about the tool's behaviour, whatever the embedding.
- */
-const DEFAULTS_TEXT = readFileSync(join(REPO_ROOT, 'capo', 'defaults-annotateQa.properties'), 'utf8');
-const PROFILE = 'annotateqa-test';
-
-/** A CAPO directory holding the defaults plus `overrides` (later lines win) as the test profile. */
-function capoDir(overrides = ''): string {
-  const dir = fresh('capo');
-  writeFileSync(join(dir, `${PROFILE}.properties`), DEFAULTS_TEXT + '\n' + overrides);
-  return dir;
-}
 const defaultCapo = capoDir();
 
 function run(args: string[], options: { embeddedOnly?: boolean } = {}) {

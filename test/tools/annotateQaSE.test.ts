@@ -6,8 +6,7 @@
  * overrides, and every documented error with its exit code, nothing half-written and the
  * inputs untouched (SHA-256 of every file).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFitsHeader, readFitsImage, withFits } from '../../shared/fits/index.js';
@@ -27,25 +26,11 @@ import {
   writeReferenceCatalog,
 } from '../shared/qa/seProduct.js';
 import { REPO_ROOT, hasRealdata, realdata } from '../helpers/realdata.js';
-import { runCaptured } from '../helpers/run-tool.js';
+import { runCaptured, toolSandbox } from '../helpers/run-tool.js';
 
-const root = mkdtempSync(join(tmpdir(), 'annotateqase-cli-'));
+const { root, profile: PROFILE, fresh, capoDir } = toolSandbox('annotateQaSE');
 const JSON_NAME = `${SE_STEM}.qa.json`;
-let counter = 0;
-const fresh = (name: string) => {
-  const dir = join(root, `${name}-${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
 
-/** The tool's CAPO defaults as a site profile (the first tests check the real embedding). */
-const DEFAULTS_TEXT = readFileSync(join(REPO_ROOT, 'capo', 'defaults-annotateQaSE.properties'), 'utf8');
-const PROFILE = 'annotateqase-test';
-function capoDir(overrides = ''): string {
-  const dir = fresh('capo');
-  writeFileSync(join(dir, `${PROFILE}.properties`), DEFAULTS_TEXT + '\n' + overrides);
-  return dir;
-}
 const defaultCapo = capoDir();
 
 function run(args: string[], options: { embeddedOnly?: boolean } = {}) {

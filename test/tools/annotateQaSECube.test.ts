@@ -5,8 +5,7 @@
  * --reject-to (only the rejected windows move, nothing is lost); a multi-plane cube; CAPO
  * overrides; and every documented error with its exit code, nothing half-written.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFitsHeader, withFits, writeFitsImage } from '../../shared/fits/index.js';
@@ -16,9 +15,9 @@ import { TOOLS } from '../../tools/registry.js';
 import { writeCube, appendBeamTable } from '../shared/qa/cubeFiles.js';
 import { snapshot } from '../shared/qa/images.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
-import { runCaptured } from '../helpers/run-tool.js';
+import { runCaptured, toolSandbox } from '../helpers/run-tool.js';
 
-const root = mkdtempSync(join(tmpdir(), 'annotateqasecube-cli-'));
+const { root, profile: PROFILE, fresh, capoDir } = toolSandbox('annotateQaSECube');
 const FIXTURE = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'cc');
 const STEM = 'VLASS2.1.cc.T10t01.J000200-003000.06.2048.v1';
 const JSON_NAME = `${STEM}.qa.json`;
@@ -29,13 +28,6 @@ const WINDOWS = hasFixture
   ? (JSON.parse(readFileSync(join(FIXTURE, `${STEM}.windows.json`), 'utf8')).windows as { spw: number; freqHz: number; beam: { majArcsec: number; minArcsec: number }; defect: string | null }[])
   : [];
 
-let counter = 0;
-const fresh = (name: string) => {
-  const dir = join(root, `${name}-${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
-
 /** A writable copy of the committed small cube (its windows, truth and windows.json). */
 function copyCube(): string {
   const dir = fresh('cube');
@@ -43,13 +35,6 @@ function copyCube(): string {
   return dir;
 }
 
-const DEFAULTS_TEXT = readFileSync(join(REPO_ROOT, 'capo', 'defaults-annotateQaSECube.properties'), 'utf8');
-const PROFILE = 'annotateqasecube-test';
-function capoDir(overrides = ''): string {
-  const dir = fresh('capo');
-  writeFileSync(join(dir, `${PROFILE}.properties`), DEFAULTS_TEXT + '\n' + overrides);
-  return dir;
-}
 const defaultCapo = capoDir();
 const profile = (lines: string) => ['--capo-path', capoDir(lines)];
 
