@@ -8,7 +8,9 @@
  * per island.
  */
 import { performance } from 'node:perf_hooks';
-import { type Background, type BackgroundOptions, estimateBackground } from './background.js';
+import { ConfigError } from '../errors.js';
+import { MAX_ATROUS_JMAX, type WaveletScale, decomposeResidual } from './atrous.js';
+import { type Background, type BackgroundOptions, estimateBackground, resolveRmsBox } from './background.js';
 import { type FitOptions, fitIslands } from './fit.js';
 import { type FloatArray, type SourceImage, localSkyJacobian, resolveImage } from './image.js';
 import { type Island, type IslandOptions, findIslands } from './islands.js';
@@ -22,9 +24,16 @@ export interface FindSourcesOptions extends BackgroundOptions, IslandOptions, Om
   groupTol?: number;
   /** CIRADA quality measures: options, or false to skip them. */
   quality?: QualityOptions | false;
+  /**
+   * PyBDSF atrous_do: also search the fit residual on atrous_jmax wavelet scales (atrous.ts).
+   * Off by default, as VLASS runs PyBDSF.
+   */
+  atrousDo?: boolean;
+  /** PyBDSF atrous_jmax: scales searched when atrousDo (1 to 15; default 3). */
+  atrousJmax?: number;
 }
 
-export type Stage = 'background' | 'islands' | 'fit' | 'measure' | 'quality';
+export type Stage = 'background' | 'islands' | 'fit' | 'wavelets' | 'measure' | 'quality';
 
 export interface StageTiming {
   stage: Stage;
@@ -32,8 +41,9 @@ export interface StageTiming {
 }
 
 export interface FindSourcesResult {
-  /** One per fitted Gaussian, in Gaus_id order. */
+  /** One per fitted Gaussian, in Gaus_id order: the image's, then each wavelet scale's. */
   components: Component[];
+  /** The image's islands, then the new islands of the wavelet scales, in Isl_id order. */
   islands: Island[];
   timings: StageTiming[];
   /** The rms map used (the given one, or the one measured). */
@@ -62,9 +72,24 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
   const fits = timed('fit', () =>
     fitIslands(islandMap.islands, data, width, background, pixelBeam, islandMap.labels, { ...options, threshPix: options.threshPix ?? 5 }),
   );
-  const components = timed('measure', () =>
-    measureComponents(resolved, background, islandMap.islands, fits, { groupTol: options.groupTol, threshIsl: options.threshIsl }),
-  );
+  const wavelets = options.atrousDo
+    ? timed('wavelets', () =>
+        decomposeResidual(data, width, height, background, pixelBeam, fits, islandMap.labels, islandMap.islands.length, {
+          atrousJmax: checkedJmax(options.atrousJmax ?? 3),
+          threshIsl: options.threshIsl ?? 3,
+          threshPix: options.threshPix ?? 5,
+          rmsBox: background.rmsBox ?? toPair(resolveRmsBox(options.rmsBox, width, height, pixelBeam)),
+          fit: { ...options, threshPix: options.threshPix ?? 5 },
+        }),
+      )
+    : [];
+  const grouping = { groupTol: options.groupTol, threshIsl: options.threshIsl };
+  const components = timed('measure', () => [
+    ...measureComponents(resolved, background, islandMap.islands, fits, grouping),
+    ...wavelets.flatMap((scale) => measureScale(resolved, scale, grouping)),
+  ]);
+  renumber(components);
+  const islands = [...islandMap.islands, ...newWaveletIslands(wavelets, islandMap.islands.length)];
   if (options.quality !== false) {
     const qualityOptions = options.quality ?? {};
     timed('quality', () =>
@@ -73,13 +98,57 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
   }
   return {
     components,
-    islands: islandMap.islands,
+    islands,
     timings,
     rmsMap: background.rms,
     mean: background.mean,
     islandMask: islandMap.labels,
     minpixIsl: islandMap.minPixels,
   };
+}
+
+function checkedJmax(jmax: number): number {
+  if (!(Number.isInteger(jmax) && jmax >= 1 && jmax <= MAX_ATROUS_JMAX)) throw new ConfigError(`atrous_jmax ${jmax} must be an integer from 1 to ${MAX_ATROUS_JMAX}`);
+  return jmax;
+}
+
+function toPair(box: { box: number; step: number }): [number, number] {
+  return [box.box, box.step];
+}
+
+/**
+ * A wavelet scale's Gaussians as components: errors from that scale's rms and noise beam (the
+ * image's restoring beam still converts peak to total flux, as c_j keeps the image's units), then
+ * given their Wave_id and the island each wavelet island joined or became.
+ */
+function measureScale(resolved: ReturnType<typeof resolveImage>, scale: WaveletScale, grouping: { groupTol?: number; threshIsl?: number }): Component[] {
+  const components = measureComponents(resolved, scale.background, scale.islands, scale.fits, { ...grouping, noiseBeam: scale.beam });
+  for (const c of components) {
+    c.waveId = scale.scale;
+    c.islId = scale.islandIds[c.islId];
+  }
+  return components;
+}
+
+/** Gaus_id in list order; Source_id made unique across scales, in order of first appearance. */
+function renumber(components: Component[]): void {
+  const sourceIds = new Map<string, number>();
+  components.forEach((c, k) => {
+    c.gausId = k;
+    const key = `${c.waveId}:${c.sourceId}`;
+    if (!sourceIds.has(key)) sourceIds.set(key, sourceIds.size);
+    c.sourceId = sourceIds.get(key)!;
+  });
+}
+
+/** Wavelet islands that joined no existing island, under their new ids. */
+function newWaveletIslands(scales: readonly WaveletScale[], firstNewId: number): Island[] {
+  const out: Island[] = [];
+  for (const scale of scales)
+    scale.islands.forEach((island, k) => {
+      if (scale.islandIds[k] >= firstNewId + out.length) out.push({ ...island, id: scale.islandIds[k] });
+    });
+  return out;
 }
 
 /** Geometric-mean pixel size on the sky at (x, y), arcsec: √|det J|. */

@@ -114,7 +114,11 @@ export function beamInPixels(beam: RestoringBeam, wcs: Wcs, width: number, heigh
   const det = toSky.a * toSky.d - toSky.b * toSky.c;
   if (!Number.isFinite(det) || det === 0)
     throw new DataError('the WCS gives no usable sky scale at the image centre, so the beam cannot be converted to pixels');
-  const cov = transform(skyCovariance(beam.majDeg, beam.minDeg, beam.paDeg), invert(toSky));
+  return pixelBeamOf(transform(skyCovariance(beam.majDeg, beam.minDeg, beam.paDeg), invert(toSky)));
+}
+
+/** A Gaussian beam on the pixel grid from its covariance (px²). */
+export function pixelBeamOf(cov: Cov2): PixelBeam {
   const axes = axesOf(cov);
   return {
     cov,

@@ -30,7 +30,7 @@ import { condonErrors } from './condon.js';
 import { type EllipseAxes, FWHM_PER_SIGMA, type Mat2, axesOf, covarianceOf, deconvolve, normalizeAngle, stretchAlong, transform } from './ellipse.js';
 import type { FittedGaussian, IslandFit } from './fit.js';
 import { type GroupingOptions, groupIsland, sourceCodes } from './grouping.js';
-import { type ResolvedImage, localSkyJacobian } from './image.js';
+import { type PixelBeam, type ResolvedImage, localSkyJacobian } from './image.js';
 import type { Island } from './islands.js';
 import type { Component, Shape } from './types.js';
 
@@ -38,7 +38,17 @@ const R2D = 180 / Math.PI;
 /** Deconvolved variances below this fraction of the beam's minor variance count as zero. */
 const UNRESOLVED_VARIANCE = 1e-6;
 
-export function measureComponents(image: ResolvedImage, background: Background, islands: readonly Island[], fits: readonly IslandFit[], options: GroupingOptions = {}): Component[] {
+export interface MeasureOptions extends GroupingOptions {
+  /**
+   * The noise's correlation beam for the Condon errors (default the restoring beam). A
+   * wavelet scale's image is smoother than the restoring beam: its noise correlates over the
+   * beam broadened by the scale's kernel (atrous.ts), though fluxes still convert with the
+   * restoring beam.
+   */
+  noiseBeam?: PixelBeam;
+}
+
+export function measureComponents(image: ResolvedImage, background: Background, islands: readonly Island[], fits: readonly IslandFit[], options: MeasureOptions = {}): Component[] {
   const components: Component[] = [];
   const centre = localSkyJacobian(image.wcs, (image.width - 1) / 2, (image.height - 1) / 2);
   let nextSource = 0;
@@ -50,7 +60,7 @@ export function measureComponents(image: ResolvedImage, background: Background, 
     for (let k = 0; k < fit.gaussians.length; k++) {
       const sourceId = firstSource + local[k];
       nextSource = Math.max(nextSource, sourceId + 1);
-      components.push(measureOne(image, background, island, fit, fit.gaussians[k], centre, components.length, sourceId, codes[k]));
+      components.push(measureOne(image, background, options.noiseBeam ?? image.pixelBeam, island, fit, fit.gaussians[k], centre, components.length, sourceId, codes[k]));
     }
   }
   return components;
@@ -59,6 +69,7 @@ export function measureComponents(image: ResolvedImage, background: Background, 
 function measureOne(
   image: ResolvedImage,
   background: Background,
+  noiseBeam: PixelBeam,
   island: Island,
   fit: IslandFit,
   g: FittedGaussian,
@@ -75,8 +86,8 @@ function measureOne(
     peak: g.peak,
     fwhmMajor,
     fwhmMinor,
-    beamFwhmMajor: beam.fwhmMajor,
-    beamFwhmMinor: beam.fwhmMinor,
+    beamFwhmMajor: noiseBeam.fwhmMajor,
+    beamFwhmMinor: noiseBeam.fwhmMinor,
     rms: rmsAt(background, image.width, image.height, g.x, g.y, island.rms),
   });
   if (g.flags.includes('shape-fixed-to-beam')) {

@@ -35,6 +35,23 @@ function productCopy(name: string): string {
 }
 
 describe('create-component-list on the small SE fixture', () => {
+  it('runs the wavelet scales when CAPO atrousDo is true: the image\'s own Gaussians unchanged, the stage logged', async () => {
+    const capo = mkdtempSync(join(root, 'capo-'));
+    writeFileSync(join(capo, 'dsoc-test.properties'), 'edu.nrao.vlass.createComponentList.atrousDo = true\n');
+    const plainOut = mkdtempSync(join(root, 'out-'));
+    const waveOut = mkdtempSync(join(root, 'out-'));
+    expect((await run(['--dir', SE, '--out', plainOut])).code).toBe(0);
+    const { code, logText } = await run(['--dir', SE, '--out', waveOut, '--capo-profile', 'dsoc-test', '--capo-path', capo, '--log-level', 'debug']);
+    expect(code).toBe(0);
+    expect(logText).toContain('finding: wavelets');
+    const read = (dir: string) => componentsFromCatalog(readCatalog(join(dir, `${STEM}.I.catalog.csv`)));
+    const plain = read(plainOut);
+    const withWavelets = read(waveOut);
+    const own = withWavelets.filter((c) => c.waveId === 0);
+    expect(own.map((c) => [c.xPosn.value, c.totalFlux.value])).toEqual(plain.map((c) => [c.xPosn.value, c.totalFlux.value]));
+    for (const c of withWavelets.filter((c) => c.waveId > 0)) expect(c.waveId).toBeLessThanOrEqual(3);
+  });
+
   it('writes the catalog, regions, CASA script and island mask, and finds the bright truth components', async () => {
     const out = mkdtempSync(join(root, 'out-'));
     const before = readdirSync(SE).map((f) => sha(join(SE, f)));
@@ -157,6 +174,15 @@ describe('create-component-list on the small SE fixture', () => {
       const { code, logText } = await run(['--dir', SE, '--out', mkdtempSync(join(root, 'out-')), '--capo-profile', 'dsoc-test', '--capo-path', capo]);
       expect(code).toBe(78);
       expect(logText).toContain('edu.nrao.vlass.createComponentList.rmsBox');
+    });
+    it.each(['atrousJmax = 0', 'atrousJmax = 16', 'atrousDo = perhaps'])('78 for %s in CAPO, naming the key', async (setting) => {
+      const capo = mkdtempSync(join(root, 'capo-'));
+      writeFileSync(join(capo, 'dsoc-test.properties'), `edu.nrao.vlass.createComponentList.${setting}\n`);
+      const out = mkdtempSync(join(root, 'out-'));
+      const { code, logText } = await run(['--dir', SE, '--out', out, '--capo-profile', 'dsoc-test', '--capo-path', capo]);
+      expect(code).toBe(78);
+      expect(logText).toContain(`edu.nrao.vlass.createComponentList.${setting.split(' ')[0]}`);
+      expect(readdirSync(out)).toEqual([]);
     });
   });
 });

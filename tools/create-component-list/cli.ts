@@ -11,7 +11,7 @@ import { ExitCode } from '../../shared/errors.js';
 import { discoverProduct } from '../../shared/qa/index.js';
 import { SE_COMPONENT_LAYOUT } from '../../shared/componentlist/layout.js';
 import { makeComponentList } from '../../shared/componentlist/run.js';
-import type { FindSourcesOptions } from '../../shared/sources/index.js';
+import { type FindSourcesOptions, MAX_ATROUS_JMAX } from '../../shared/sources/index.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
 import { ConfigError } from '../../shared/errors.js';
 
@@ -85,7 +85,11 @@ export function finderOptions(capo: CapoConfig): FindSourcesOptions {
     meanMap,
     maxComponentsPerIsland: capo.getInteger(key('maxComponentsPerIsland')),
     ...(minpix === '' ? {} : { minpixIsl: capo.getInteger(key('minpixIsl')) }),
+    atrousDo: capo.getBoolean(key('atrousDo')),
+    atrousJmax: capo.getInteger(key('atrousJmax')),
   };
+  if (!(options.atrousJmax! >= 1 && options.atrousJmax! <= MAX_ATROUS_JMAX))
+    throw new ConfigError(`CAPO key ${key('atrousJmax')} must be an integer from 1 to ${MAX_ATROUS_JMAX}, got ${options.atrousJmax}`);
   if (!(options.threshPix! >= options.threshIsl! && options.threshIsl! > 0))
     throw new ConfigError(`CAPO keys ${key('threshIsl')} (${options.threshIsl}) and ${key('threshPix')} (${options.threshPix}) must satisfy 0 < threshIsl <= threshPix`);
   return options;

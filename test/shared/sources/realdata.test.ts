@@ -142,17 +142,18 @@ describe.skipIf(!hasRealdata)(`Aegean's test image (1904-66_SIN; ${SKIP})`, () =
 describe.skipIf(!hasRealdata)(`LOFAR WSClean image with LSMTool's PyBDSF-filtered sky model (${SKIP})`, () => {
   if (!hasRealdata) return; // skipped: do not read the absent files while collecting
   // LSMTool's filter_skymodel ran PyBDSF with thresh_isl 4, thresh_pix 5, rms_box (150, 50),
-  // mean_map zero, and grouped the WSClean components into one patch per island of its mask.
-  // The beam (27" x 24") is smaller than a pixel (61"), so a point source is one pixel:
-  // minpix_isl is set to 1 (PyBDSF's default of 6 pixels presumes a sampled beam; there the
-  // à trous wavelet islands of that run picked the single-pixel sources up).
+  // mean_map zero, atrous_do with atrous_jmax 3, and grouped the WSClean components into one
+  // patch per island of its island mask (wavelet islands included). The beam (27" x 24") is
+  // smaller than a pixel (61"), so a point source is one pixel: minpix_isl is set to 1
+  // (PyBDSF's default presumes a sampled beam; its run picked single-pixel sources up on the
+  // wavelet scales instead).
   const dir = realdata('lofar_wsclean_image');
   const image = readImage(`${dir}/lsmtool__test_image.fits`);
   const wcs = Wcs.fromHeader(image.header);
-  const result = findSources(
-    { data: image.data, width: image.width, height: image.height, wcs: image.header },
-    { threshIsl: 4, threshPix: 5, rmsBox: [150, 50], minpixIsl: 1, quality: false },
-  );
+  const options = { threshIsl: 4, threshPix: 5, rmsBox: [150, 50] as const, minpixIsl: 1, quality: false as const };
+  const input = { data: image.data, width: image.width, height: image.height, wcs: image.header };
+  const plain = findSources(input, options);
+  const wavelet = findSources(input, { ...options, atrousDo: true, atrousJmax: 3 });
   const model = readSkyModel(`${dir}/lsmtool__expected.apparent_sky.txt`);
   const patches = new Map<string, { x: number; y: number }[]>();
   for (const c of model) {
@@ -169,24 +170,33 @@ describe.skipIf(!hasRealdata)(`LOFAR WSClean image with LSMTool's PyBDSF-filtere
         if (x >= 0 && y >= 0 && x < image.width && y < image.height) visit(y * image.width + x);
       }
   };
-  const found = (comps: { x: number; y: number }[]) => comps.some((p) => { let hit = false; around(p, (i) => (hit ||= result.islandMask[i] > 0)); return hit; });
+  const foundIn = (mask: Int32Array) => (comps: { x: number; y: number }[]) =>
+    comps.some((p) => {
+      let hit = false;
+      around(p, (i) => (hit ||= mask[i] > 0));
+      return hit;
+    });
   const peakSnr = (comps: { x: number; y: number }[]) => {
     let best = -Infinity;
-    for (const p of comps) around(p, (i) => (best = Math.max(best, image.data[i] / result.rmsMap[i])));
+    for (const p of comps) around(p, (i) => (best = Math.max(best, image.data[i] / plain.rmsMap[i])));
     return best;
   };
+  const all = [...patches.values()];
 
-  it('finds every island whose peak passes thresh_pix at full resolution', () => {
+  it('finds every island whose peak passes thresh_pix at full resolution, without wavelets', () => {
     expect(patches.size).toBe(67);
-    const detectable = [...patches.values()].filter((comps) => peakSnr(comps) > 5);
+    const detectable = all.filter((comps) => peakSnr(comps) > 5);
     expect(detectable.length).toBeGreaterThanOrEqual(60);
-    expect(detectable.filter(found)).toHaveLength(detectable.length);
+    expect(detectable.filter(foundIn(plain.islandMask))).toHaveLength(detectable.length);
+    expect(all.filter(foundIn(plain.islandMask))).toHaveLength(63);
   });
 
-  it('finds >= 90% of all the islands (the rest are faint extended emission found only by PyBDSF wavelets)', () => {
-    // 63 of 67: the four missed patches peak at 1.3-4σ per pixel; single-scale detection
-    // cannot see them (no à trous decomposition here: Wave_id is always 0).
-    const all = [...patches.values()];
-    expect(all.filter(found).length / all.length).toBeGreaterThanOrEqual(0.9);
+  it('finds 65 of the 67 islands with the wavelet scales, as that run had them', () => {
+    // The two still missed (patches 34 and 45) are faint extended emission that peaks at
+    // 3.9-4.5σ on every scale here against a 5σ thresh_pix: PyBDSF's wavelet rms there must
+    // have been some 10% lower than ours. Every island stage 2 found is still found.
+    expect(all.filter(foundIn(wavelet.islandMask))).toHaveLength(65);
+    expect(all.filter((c) => foundIn(plain.islandMask)(c) && !foundIn(wavelet.islandMask)(c))).toEqual([]);
+    expect(wavelet.components.some((c) => c.waveId > 0)).toBe(true);
   });
 });
