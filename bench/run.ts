@@ -24,7 +24,7 @@ const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 5;
-const names = args.filter((a, i) => !a.startsWith('--') && i !== runsAt + 1);
+const names = args.filter((a, i) => !a.startsWith('--') && (runsAt < 0 || i !== runsAt + 1));
 const selected = names.length ? names : Object.keys(BENCHMARKS);
 mkdirSync(join('bench', 'results'), { recursive: true });
 for (const name of selected) {

@@ -4,10 +4,10 @@
  * rms image; finds the components; writes a small catalogue (JSON) and appends one line of
  * timings (JSONL) for the per-stage report.
  *
- *   node find-sources.cjs <image.fits> <rms.fits | -> <catalog.json> <timings.jsonl> [box,step]
+ *   node find-sources.cjs <image.fits> <rms.fits | -> <catalog.json> <timings.jsonl> [box,step | -] [atrous_jmax]
  *
  * With `-` for the rms image the rms is measured on the rms_box grid (default box, or the
- * optional `box,step`).
+ * optional `box,step`). A positive atrous_jmax turns on the wavelet scales (atrous_do).
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -36,16 +36,17 @@ function readPlane(path: string) {
   }
 }
 
-const [imagePath, rmsPath, catalogPath, timingsPath, box] = process.argv.slice(2);
+const [imagePath, rmsPath, catalogPath, timingsPath, box, atrous] = process.argv.slice(2);
 if (!timingsPath) {
-  console.error('usage: find-sources <image.fits> <rms.fits | -> <catalog.json> <timings.jsonl> [box,step]');
+  console.error('usage: find-sources <image.fits> <rms.fits | -> <catalog.json> <timings.jsonl> [box,step | -] [atrous_jmax]');
   process.exit(64);
 }
 const t0 = performance.now();
 const image = readPlane(imagePath);
 const rms = rmsPath === '-' ? undefined : readPlane(rmsPath).data;
 const readMs = performance.now() - t0;
-const rmsBox = box ? (box.split(',').map(Number) as [number, number]) : undefined;
+const rmsBox = box && box !== '-' ? (box.split(',').map(Number) as [number, number]) : undefined;
+const atrousJmax = Number(atrous ?? 0);
 const found = findSources(
   {
     data: image.data,
@@ -56,7 +57,7 @@ const found = findSources(
       return v === null || typeof v === 'object' ? undefined : v;
     },
   },
-  { ...(rms ? { rmsMap: rms } : {}), ...(rmsBox ? { rmsBox } : {}) },
+  { ...(rms ? { rmsMap: rms } : {}), ...(rmsBox ? { rmsBox } : {}), ...(atrousJmax > 0 ? { atrousDo: true, atrousJmax } : {}) },
 );
 const catalog: CatalogFile = { components: found.components.map((c) => [c.xPosn.value, c.yPosn.value, c.totalFlux.value, c.totalFlux.error, c.peakFlux.value]) };
 writeFileSync(catalogPath, JSON.stringify(catalog));

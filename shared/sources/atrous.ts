@@ -38,6 +38,8 @@ export interface WaveletOptions {
   atrousJmax: number;
   threshIsl: number;
   threshPix: number;
+  /** Island connectivity, as for the image's islands. */
+  connectivity?: 4 | 8;
   /** The image's rms_box [box, step]; each scale's box is at least this. */
   rmsBox: readonly [number, number];
   fit: FitOptions;
@@ -62,10 +64,12 @@ const WAVELET_MINPIX = 6;
 const B3 = [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16];
 
 /**
- * Runs the scales. `labels` (island id + 1 per pixel) is extended in place with the pixels of
- * the wavelet islands; new islands get ids from `nextIslandId` on.
+ * The scales, one at a time: each is yielded before the next is smoothed, so that a caller
+ * that measures and drops each scale holds one scale's rms map and no more. `labels` (island
+ * id + 1 per pixel) is extended in place with the pixels of the wavelet islands; new islands
+ * get ids from `nextIslandId` on.
  */
-export function decomposeResidual(
+export function* waveletScales(
   data: FloatArray,
   width: number,
   height: number,
@@ -75,20 +79,18 @@ export function decomposeResidual(
   labels: Int32Array,
   nextIslandId: number,
   options: WaveletOptions,
-): WaveletScale[] {
-  let current = residualImage(data, width, height, background, fits);
+): Generator<WaveletScale> {
+  let current: Float32Array = residualImage(data, width, height, background, fits);
   const blank = blankMask(current);
-  const scales: WaveletScale[] = [];
   const work = new FitWorkspace();
-  const scratch = new Float32Array(width * height);
+  let smoothed: Float32Array = new Float32Array(width * height);
   for (let j = 1; j <= options.atrousJmax; j++) {
-    const smoothed = new Float32Array(width * height);
-    smoothAtrous(current, smoothed, scratch, width, height, 1 << (j - 1), blank);
-    current = smoothed;
+    smoothAtrous(current, smoothed, width, height, 1 << (j - 1), blank);
+    [current, smoothed] = [smoothed, current];
 
     const scaleBeam = broadenedBeam(beam, (4 ** j - 1) / 3);
     const scaleBackground = estimateBackground(current, width, height, scaleBeam, { rmsBox: scaleRmsBox(j, options.rmsBox, width, height), meanMap: 'zero' });
-    const found = findIslands(current, width, height, scaleBackground, scaleBeam, { threshIsl: options.threshIsl, threshPix: options.threshPix, minpixIsl: WAVELET_MINPIX });
+    const found = findIslands(current, width, height, scaleBackground, scaleBeam, { threshIsl: options.threshIsl, threshPix: options.threshPix, minpixIsl: WAVELET_MINPIX, connectivity: options.connectivity });
     const scaleFits = found.islands.map((island) => fitIsland(island, current, width, scaleBackground, scaleBeam, found.labels, options.fit, work));
     for (const fit of scaleFits) for (const g of fit.gaussians) addGaussian(current, width, height, g, -1);
 
@@ -102,9 +104,8 @@ export function decomposeResidual(
     found.islands.forEach((island, k) => {
       for (const i of island.pixels) if (labels[i] === 0) labels[i] = islandIds[k] + 1;
     });
-    scales.push({ scale: j, islands: found.islands, fits: scaleFits, background: scaleBackground, beam: scaleBeam, islandIds });
+    yield { scale: j, islands: found.islands, fits: scaleFits, background: scaleBackground, beam: scaleBeam, islandIds };
   }
-  return scales;
 }
 
 /** image − mean − Σ fitted Gaussians; blanks (NaN value or unusable rms) stay NaN. */
@@ -126,21 +127,26 @@ function blankMask(image: Float32Array): Uint8Array | null {
 }
 
 /**
- * One à trous step: out = K ∗ input, the B3 kernel with taps `spacing` pixels apart, applied
+ * One à trous step: out = K ∗ image, the B3 kernel with taps `spacing` pixels apart, applied
  * along x then y (it is separable), zero beyond the edges and at blanks; blanks are NaN again
- * in the output.
+ * in the output. The x pass is done in place, so `image` is overwritten (each scale smooths
+ * the previous one and needs it no more): that saves a whole plane of scratch.
  */
-export function smoothAtrous(input: Float32Array, out: Float32Array, scratch: Float32Array, width: number, height: number, spacing: number, blank: Uint8Array | null): void {
-  const at = (v: number) => (Number.isNaN(v) ? 0 : v);
+export function smoothAtrous(image: Float32Array, out: Float32Array, width: number, height: number, spacing: number, blank: Uint8Array | null): void {
+  const row = new Float32Array(width);
   for (let y = 0; y < height; y++) {
-    const row = y * width;
+    const start = y * width;
+    for (let x = 0; x < width; x++) {
+      const v = image[start + x];
+      row[x] = Number.isNaN(v) ? 0 : v;
+    }
     for (let x = 0; x < width; x++) {
       let s = 0;
       for (let t = 0; t < 5; t++) {
         const xx = x + (t - 2) * spacing;
-        if (xx >= 0 && xx < width) s += B3[t] * at(input[row + xx]);
+        if (xx >= 0 && xx < width) s += B3[t] * row[xx];
       }
-      scratch[row + x] = s;
+      image[start + x] = s;
     }
   }
   for (let y = 0; y < height; y++) {
@@ -148,7 +154,7 @@ export function smoothAtrous(input: Float32Array, out: Float32Array, scratch: Fl
       let s = 0;
       for (let t = 0; t < 5; t++) {
         const yy = y + (t - 2) * spacing;
-        if (yy >= 0 && yy < height) s += B3[t] * scratch[yy * width + x];
+        if (yy >= 0 && yy < height) s += B3[t] * image[yy * width + x];
       }
       out[y * width + x] = s;
     }

@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.js';
-import { MAX_ATROUS_JMAX, type WaveletScale, decomposeResidual } from './atrous.js';
+import { MAX_ATROUS_JMAX, type WaveletScale, waveletScales } from './atrous.js';
 import { type Background, type BackgroundOptions, estimateBackground, resolveRmsBox } from './background.js';
 import { type FitOptions, fitIslands } from './fit.js';
 import { type FloatArray, type SourceImage, localSkyJacobian, resolveImage } from './image.js';
@@ -72,24 +72,30 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
   const fits = timed('fit', () =>
     fitIslands(islandMap.islands, data, width, background, pixelBeam, islandMap.labels, { ...options, threshPix: options.threshPix ?? 5 }),
   );
-  const wavelets = options.atrousDo
-    ? timed('wavelets', () =>
-        decomposeResidual(data, width, height, background, pixelBeam, fits, islandMap.labels, islandMap.islands.length, {
-          atrousJmax: checkedJmax(options.atrousJmax ?? 3),
-          threshIsl: options.threshIsl ?? 3,
-          threshPix: options.threshPix ?? 5,
-          rmsBox: background.rmsBox ?? toPair(resolveRmsBox(options.rmsBox, width, height, pixelBeam)),
-          fit: { ...options, threshPix: options.threshPix ?? 5 },
-        }),
-      )
-    : [];
   const grouping = { groupTol: options.groupTol, threshIsl: options.threshIsl };
-  const components = timed('measure', () => [
-    ...measureComponents(resolved, background, islandMap.islands, fits, grouping),
-    ...wavelets.flatMap((scale) => measureScale(resolved, scale, grouping)),
-  ]);
-  renumber(components);
-  const islands = [...islandMap.islands, ...newWaveletIslands(wavelets, islandMap.islands.length)];
+  const components = timed('measure', () => measureComponents(resolved, background, islandMap.islands, fits, grouping));
+  const islands = [...islandMap.islands];
+  if (options.atrousDo) {
+    timed('wavelets', () => {
+      const firstNewId = islands.length;
+      const scales = waveletScales(data, width, height, background, pixelBeam, fits, islandMap.labels, firstNewId, {
+        atrousJmax: checkedJmax(options.atrousJmax ?? 3),
+        threshIsl: options.threshIsl ?? 3,
+        threshPix: options.threshPix ?? 5,
+        connectivity: options.connectivity,
+        rmsBox: background.rmsBox ?? toPair(resolveRmsBox(options.rmsBox, width, height, pixelBeam)),
+        fit: { ...options, threshPix: options.threshPix ?? 5 },
+      });
+      // Each scale is measured as it comes, so that only one scale's maps are alive at once.
+      for (const scale of scales) {
+        components.push(...measureScale(resolved, scale, grouping));
+        scale.islands.forEach((island, k) => {
+          if (scale.islandIds[k] === islands.length) islands.push({ ...island, id: islands.length });
+        });
+      }
+    });
+    renumber(components);
+  }
   if (options.quality !== false) {
     const qualityOptions = options.quality ?? {};
     timed('quality', () =>
@@ -139,16 +145,6 @@ function renumber(components: Component[]): void {
     if (!sourceIds.has(key)) sourceIds.set(key, sourceIds.size);
     c.sourceId = sourceIds.get(key)!;
   });
-}
-
-/** Wavelet islands that joined no existing island, under their new ids. */
-function newWaveletIslands(scales: readonly WaveletScale[], firstNewId: number): Island[] {
-  const out: Island[] = [];
-  for (const scale of scales)
-    scale.islands.forEach((island, k) => {
-      if (scale.islandIds[k] >= firstNewId + out.length) out.push({ ...island, id: scale.islandIds[k] });
-    });
-  return out;
 }
 
 /** Geometric-mean pixel size on the sky at (x, y), arcsec: √|det J|. */

@@ -6,7 +6,7 @@ export { type FindSourcesOptions, type FindSourcesResult, type Stage, type Stage
 export { type SourceImage, type PixelBeam, type FloatArray, beamInPixels, localSkyJacobian } from './image.js';
 export { type Background, type BackgroundOptions, type MeanMapOption, estimateBackground } from './background.js';
 export { type Island, type IslandMap, type IslandOptions, defaultMinPixels, findIslands } from './islands.js';
-export { type WaveletOptions, type WaveletScale, MAX_ATROUS_JMAX, decomposeResidual } from './atrous.js';
+export { type WaveletOptions, type WaveletScale, MAX_ATROUS_JMAX, waveletScales } from './atrous.js';
 export { type FitOptions, type FittedGaussian, type IslandFit, fitIsland, fitIslands } from './fit.js';
 export { type CondonErrors, type CondonInput, condonErrors } from './condon.js';
 export { type MeasureOptions, measureComponents } from './measure.js';

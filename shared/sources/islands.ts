@@ -28,6 +28,11 @@ export interface IslandOptions {
   threshPix?: number;
   /** minpix_isl; default a third of the beam area in pixels, at least 6 (PyBDSF). */
   minpixIsl?: number;
+  /**
+   * Which neighbours join pixels into one island: 8 (edges and corners, PyBDSF's; default)
+   * or 4 (edges only, as Aegean labels with scipy's default structure).
+   */
+  connectivity?: 4 | 8;
 }
 
 export interface Island {
@@ -74,9 +79,11 @@ export function findIslands(data: FloatArray, width: number, height: number, bac
   const minPixels = options.minpixIsl ?? defaultMinPixels(beam);
   if (!(threshIsl > 0 && threshPix > 0)) throw new ConfigError(`thresh_isl ${threshIsl} and thresh_pix ${threshPix} must be positive`);
   if (!(Number.isInteger(minPixels) && minPixels >= 1)) throw new ConfigError(`minpix_isl ${minPixels} must be a positive integer`);
+  const connectivity = options.connectivity ?? 8;
+  if (connectivity !== 4 && connectivity !== 8) throw new ConfigError(`island connectivity ${String(connectivity)} must be 4 or 8`);
 
   const labels = new Int32Array(width * height);
-  const scan = labelForeground(data, width, height, background, threshIsl, labels);
+  const scan = labelForeground(data, width, height, background, threshIsl, labels, connectivity === 8);
   const { parent, foreground, count: nForeground, labelCount } = scan;
 
   // Every provisional label's parent is smaller, so one ascending sweep flattens the forest.
@@ -141,7 +148,7 @@ interface ForegroundScan {
 }
 
 /** The raster scan: provisional labels into `labels`, equivalences into `parent`. */
-function labelForeground(data: FloatArray, width: number, height: number, background: Background, threshIsl: number, labels: Int32Array): ForegroundScan {
+function labelForeground(data: FloatArray, width: number, height: number, background: Background, threshIsl: number, labels: Int32Array, diagonals: boolean): ForegroundScan {
   const { rms } = background;
   const meanMap = typeof background.mean === 'number' ? null : background.mean;
   const meanConst = typeof background.mean === 'number' ? background.mean : 0;
@@ -175,16 +182,20 @@ function labelForeground(data: FloatArray, width: number, height: number, backgr
     for (let i = nextForeground(data, rms, meanMap, meanConst, threshIsl, row, rowEnd); i >= 0; i = nextForeground(data, rms, meanMap, meanConst, threshIsl, i + 1, rowEnd)) {
       const x = i - row;
       const west = x > 0 ? labels[i - 1] : 0;
-      const northEast = y > 0 && x < width - 1 ? labels[i - width + 1] : 0;
+      // Without diagonals only west and north join, and they do not touch each other, so a
+      // labelled west must be joined with north explicitly (with diagonals, north is west's
+      // north-east neighbour and already joined to it).
+      const northEast = diagonals && y > 0 && x < width - 1 ? labels[i - width + 1] : 0;
       let l: number;
       if (west) {
-        l = northEast ? union(west, northEast) : west;
+        const other = diagonals ? northEast : y > 0 ? labels[i - width] : 0;
+        l = other ? union(west, other) : west;
       } else {
         const north = y > 0 ? labels[i - width] : 0;
         if (north) {
           l = north;
         } else {
-          const northWest = y > 0 && x > 0 ? labels[i - width - 1] : 0;
+          const northWest = diagonals && y > 0 && x > 0 ? labels[i - width - 1] : 0;
           if (northWest) l = northEast ? union(northWest, northEast) : northWest;
           else if (northEast) l = northEast;
           else {

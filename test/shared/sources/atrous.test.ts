@@ -17,7 +17,7 @@ function smoothTo(image: Float32Array, width: number, height: number, j: number,
   let current = image;
   for (let s = 1; s <= j; s++) {
     const out = new Float32Array(width * height);
-    smoothAtrous(current, out, new Float32Array(width * height), width, height, 1 << (s - 1), blank);
+    smoothAtrous(current.slice(), out, width, height, 1 << (s - 1), blank);
     current = out;
   }
   return current;

@@ -74,6 +74,11 @@ describe('island thresholds (rms 1, mean 0)', () => {
 });
 
 describe('connectivity', () => {
+  it('refuses a connectivity other than 4 or 8', () => {
+    const data = new Float32Array(9).fill(6);
+    expect(() => findIslands(data, 3, 3, unitNoise(9), beam, { connectivity: 6 as 8 })).toThrow(/connectivity 6 must be 4 or 8/);
+  });
+
   it('joins pixels touching at a corner (8-connectivity) and separates a one-pixel gap', () => {
     const diagonal = islandsOf([
       [6, 0, 0],
@@ -119,14 +124,14 @@ describe('connectivity', () => {
     expect(islands[1].totalFlux.error).toBeCloseTo(Math.sqrt(2 / beam.areaPixels), 12);
   });
 
-  it('partitions random images exactly as a flood fill with 8-connectivity does', () => {
+  it.each([8, 4] as const)('partitions random images exactly as a flood fill with %i-connectivity does', (connectivity) => {
     const rand = mulberry32(99);
     for (let trial = 0; trial < 20; trial++) {
       const width = 37;
       const height = 23;
       const data = Float32Array.from({ length: width * height }, () => (rand() < 0.45 ? 6 : 0));
-      const { labels } = findIslands(data, width, height, unitNoise(width * height), beam, { minpixIsl: 1 });
-      const reference = floodFill(data, width, height, 3);
+      const { labels } = findIslands(data, width, height, unitNoise(width * height), beam, { minpixIsl: 1, connectivity });
+      const reference = floodFill(data, width, height, 3, connectivity);
       // Same partition: a bijection between our labels and the reference's.
       const map = new Map<number, number>();
       for (let i = 0; i < labels.length; i++) {
@@ -148,7 +153,7 @@ describe('defaultMinPixels', () => {
   });
 });
 
-function floodFill(data: Float32Array, width: number, height: number, threshold: number): Int32Array {
+function floodFill(data: Float32Array, width: number, height: number, threshold: number, connectivity: 4 | 8): Int32Array {
   const labels = new Int32Array(width * height);
   let next = 0;
   for (let start = 0; start < data.length; start++) {
@@ -162,6 +167,7 @@ function floodFill(data: Float32Array, width: number, height: number, threshold:
       const y = (i / width) | 0;
       for (let dy = -1; dy <= 1; dy++)
         for (let dx = -1; dx <= 1; dx++) {
+          if (connectivity === 4 && dx !== 0 && dy !== 0) continue;
           const xx = x + dx;
           const yy = y + dy;
           if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;

@@ -85,13 +85,14 @@ describe.skipIf(!hasRealdata)(`PyBDSF's own regression image (tbdsf_process_imag
 
 describe.skipIf(!hasRealdata)(`Aegean's test image (1904-66_SIN; ${SKIP})`, () => {
   if (!hasRealdata) return; // skipped: do not read the absent files while collecting
-  // Aegean's defaults: seed clip 5, flood clip 4; with BANE's background and rms maps.
+  // Aegean's defaults: seed clip 5, flood clip 4, with BANE's background and rms maps, and
+  // its island rules: 4-connected pixels (scipy's default structure), no minimum size.
   const dir = realdata('aegean_reference');
   const image = readImage(`${dir}/1904-66_SIN.fits`);
   const wcs = Wcs.fromHeader(image.header);
   const result = findSources(
     { data: image.data, width: image.width, height: image.height, wcs: image.header },
-    { rmsMap: readImage(`${dir}/1904-66_SIN_rms.fits`).data, meanMap: readImage(`${dir}/1904-66_SIN_bkg.fits`).data, threshIsl: 4, threshPix: 5 },
+    { rmsMap: readImage(`${dir}/1904-66_SIN_rms.fits`).data, meanMap: readImage(`${dir}/1904-66_SIN_bkg.fits`).data, threshIsl: 4, threshPix: 5, connectivity: 4, minpixIsl: 1 },
   );
   const table = readBinTable(`${dir}/1904_comp.fits`);
 
@@ -110,6 +111,21 @@ describe.skipIf(!hasRealdata)(`Aegean's test image (1904-66_SIN; ${SKIP})`, () =
       return { a, x, y, ...nearest(result.components, x, y) };
     })
     .filter((m) => m.a.flags === 0 && clear(m.x, m.y));
+
+  it('matches 27 of its 51 components within one pixel and 10% in total flux (the target of 90% is not reached)', () => {
+    // Recorded so that the figure cannot slip unnoticed. Of the 24 others: 11 are components
+    // Aegean itself could not fit (flagged: shape held at the PSF on islands of under 7
+    // pixels, or not fitted at all, its amplitude then the summit's pixel), 8 lie in islands
+    // Aegean splits by its curvature map into other components than our residual-peak
+    // search finds, and 5 are free fits at S/N 6-12 whose sizes differ by 10-20% — within
+    // the Condon errors there, but not within 10% in flux.
+    const good = table.filter((a) => {
+      const [x, y] = wcs.skyToPixel(a.ra as number, a.dec as number);
+      const m = nearest(result.components, x, y);
+      return m.distance <= 1 && Math.abs(m.component.totalFlux.value / (a.int_flux as number) - 1) <= 0.1;
+    });
+    expect(good.length).toBeGreaterThanOrEqual(27);
+  });
 
   it('reads the table (51 components) and compares the 33 fitted freely away from blanks', () => {
     expect(table).toHaveLength(51);
