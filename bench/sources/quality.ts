@@ -168,6 +168,8 @@ export interface QualitySummary {
   bright: {
     n: number;
     fluxMedianAbs: number;
+    /** Distribution-free 95% interval of that median: order statistics n/2 ± 1.96·√n/2. */
+    fluxMedianAbsInterval: [number, number];
     fluxMedianRatio: number;
     offsetMedian: number;
     pointFluxMedianAbs: number;
@@ -180,6 +182,20 @@ export interface QualitySummary {
     bins: FluxBin[];
   };
   noise: { beams: number; detections: number; peaks: number; perMillion: number; naivePerMillion: number; ricePerMillion: number; peaksPerMillion: number; equalPerImage: boolean };
+}
+
+/**
+ * The 95% confidence interval of a sample's median without assuming its distribution: the
+ * number of values below the true median is Binomial(n, ½), so the order statistics at ranks
+ * n/2 ∓ 1.96·√n/2 bracket it with 95% probability (normal approximation, n in the hundreds).
+ */
+export function medianInterval(values: number[]): [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const half = 1.96 * Math.sqrt(n) / 2;
+  const lo = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
+  return [sorted[lo], sorted[hi]];
 }
 
 export function summarise(r: QualityResult): QualitySummary {
@@ -207,6 +223,7 @@ export function summarise(r: QualityResult): QualitySummary {
     bright: {
       n: brightAll.length,
       fluxMedianAbs: absDev(brightAll),
+      fluxMedianAbsInterval: medianInterval(brightAll.map((t) => Math.abs(t.fluxRatio - 1))),
       fluxMedianRatio: median(brightAll.map((t) => t.fluxRatio)),
       offsetMedian: median(brightAll.map((t) => t.offsetBeams)),
       pointFluxMedianAbs: absDev(brightAll.filter((t) => !t.extended)),
@@ -261,7 +278,7 @@ export function qualityReport(r: QualityResult): string {
     '',
     `- completeness at S/N >= 7: **${pct(s.above7, 2)}** (${s.above7.found}/${s.above7.total}; target >= 98%): ${met(s.above7.found / s.above7.total >= 0.98)}`,
     `- completeness at 5 <= S/N < 7: **${pct(s.from5to7)}** (${s.from5to7.found}/${s.from5to7.total}; target >= 70%): ${met(s.from5to7.found / s.from5to7.total >= 0.7)}`,
-    `- total-flux accuracy at S/N >= 20 (${b.n} matched): median abs(S/S_true - 1) = **${pc(b.fluxMedianAbs, 3)}** (target <= 2%): ${met(b.fluxMedianAbs <= 0.02)}; median S/S_true = ${b.fluxMedianRatio.toFixed(4)}; point sources ${pc(b.pointFluxMedianAbs)}, resolved ${pc(b.extendedFluxMedianAbs)}`,
+    `- total-flux accuracy at S/N >= 20 (${b.n} matched): median abs(S/S_true - 1) = **${pc(b.fluxMedianAbs, 3)}** (95% interval of the median ${pc(b.fluxMedianAbsInterval[0], 2)}-${pc(b.fluxMedianAbsInterval[1], 2)}; target <= 2%): ${met(b.fluxMedianAbs <= 0.02)}${b.fluxMedianAbs > 0.02 && b.fluxMedianAbsInterval[0] <= 0.02 ? ' as measured, though the 2% lies inside the interval' : ''}; median S/S_true = ${b.fluxMedianRatio.toFixed(4)}; point sources ${pc(b.pointFluxMedianAbs)}, resolved ${pc(b.extendedFluxMedianAbs)}`,
     `  - by S/N: ${b.bins.map((x) => `${x.label}: ${pc(x.medianAbs)} (median ratio ${x.medianRatio.toFixed(4)}, ${x.n})`).join('; ')}`,
     `  - the scatter is the noise: median abs(S/S_true - 1) / (E_Total_flux / S) = ${b.normalisedMedianAbs.toFixed(3)} (0.674 if the deviations are Gaussian with the Condon errors the finder quotes); the same ${o.seeds.length} images without noise give median abs(S/S_true - 1) = ${pc(b.noiseFreeMedianAbs, 4)} (median ratio ${b.noiseFreeMedianRatio.toFixed(5)}, ${b.noiseFreeN} components at S/N >= 20). So the measured value is the scatter noise gives a Gaussian fit with free position, size and angle (PyBDSF's method) on this S/N mix, and the 2% target sits right at that floor; the small positive median bias at S/N 20-50 is the usual noise bias of a Gaussian fit with free size (it falls quickly with S/N, see the bins, and is absent without noise)`,
     `- position accuracy at S/N >= 20: median offset = **${b.offsetMedian.toFixed(4)} beam** (${(b.offsetMedian * BEAM_FWHM_PX * SE_CELL_ARCSEC).toFixed(3)}"; target <= 0.05 beam): ${met(b.offsetMedian <= 0.05)}`,

@@ -20,9 +20,9 @@
  *     subtracted from c_j before the next scale is smoothed from it.
  *  4. A wavelet island that touches an island already in the mask (of stage 2, or of an
  *     earlier scale) joins it: its pixels extend that island's mask and its Gaussians are
- *     listed under that island. PyBDSF merges every island it touches into one; here it joins
- *     the one it shares most pixels with and the others keep their ids. One that touches none
- *     is a new island.
+ *     listed under that island (their Isl_* columns describe the wavelet island on c_j).
+ *     PyBDSF merges every island it touches into one; here it joins the one it shares most
+ *     pixels with and the others keep their ids. One that touches none is a new island.
  *
  * A Gaussian fitted to c_j keeps the image's units: the kernel has unit sum, so c_j holds the
  * same Jy per original beam and peak × size / beam stays its total flux; its size includes

@@ -1,11 +1,13 @@
 /**
  * The native source finder: PyBDSF-equivalent Gaussian lists from one image plane, as a chain
  * of stages over one image state — background → islands → Gaussian fits → measurements →
- * quality — each timed so the calling tool can log where the time went.
+ * (optionally) wavelet scales → quality — each timed so the calling tool can log where the
+ * time went.
  *
  * Memory beyond the input: the island label image (Int32Array) and, when no rms map is given,
  * the rms map (Float32Array); a measured mean map ('map') adds one more. Everything else is
- * per island.
+ * per island. The wavelet scales (atrousDo) add about four planes while they run: the
+ * residual, its smoothed copy, and one scale's rms map and labels.
  */
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.js';
