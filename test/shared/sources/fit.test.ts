@@ -124,6 +124,21 @@ describe('fitIsland', () => {
     expect(fixed.sigmaMinor).toBeCloseTo(sigma, 9);
   });
 
+  it('frees the shape only when the pixels outnumber its six parameters', () => {
+    // A 6-pixel island would fit six parameters exactly (no noise averaged): its shape is held
+    // at the beam's; with a seventh pixel it is fitted.
+    const bg = background();
+    for (const [n, held] of [[6, true], [7, false]] as const) {
+      const data = new Float32Array(W * W);
+      [9, 8, 7, 6, 5, 4.5, 4.2].slice(0, n).forEach((v, k) => (data[(20 + (k % 2)) * W + 10 + (k >> 1)] = v));
+      const map = findIslands(data, W, W, bg, beam, { minpixIsl: 1 });
+      expect(map.islands[0].pixels.length).toBe(n);
+      const fit = fitIsland(map.islands[0], data, W, bg, beam, map.labels);
+      expect(fit.gaussians).toHaveLength(1);
+      expect(fit.gaussians[0].flags.includes('shape-fixed-to-beam')).toBe(held);
+    }
+  });
+
   it('still gives a one-pixel island its component: amplitude fitted, position and shape held, flagged', () => {
     const data = new Float32Array(W * W);
     data[10 * W + 10] = 12;

@@ -112,19 +112,19 @@ describe.skipIf(!hasRealdata)(`Aegean's test image (1904-66_SIN; ${SKIP})`, () =
     })
     .filter((m) => m.a.flags === 0 && clear(m.x, m.y));
 
-  it('matches 27 of its 51 components within one pixel and 10% in total flux (the target of 90% is not reached)', () => {
-    // Recorded so that the figure cannot slip unnoticed. Of the 24 others: 11 are components
-    // Aegean itself could not fit (flagged: shape held at the PSF on islands of under 7
-    // pixels, or not fitted at all, its amplitude then the summit's pixel), 8 lie in islands
-    // Aegean splits by its curvature map into other components than our residual-peak
-    // search finds, and 5 are free fits at S/N 6-12 whose sizes differ by 10-20% — within
-    // the Condon errors there, but not within 10% in flux.
+  it('matches 29 of its 51 components within one pixel and 10% in total flux (the target of 90% is not reached)', () => {
+    // Recorded so that the figure cannot slip unnoticed. Of the 22 others: 7 are components
+    // Aegean itself could not fit freely (flagged: shape held at the PSF, or not fitted at all,
+    // its amplitude then the summit's pixel); 10 lie in islands Aegean decomposes otherwise —
+    // one Gaussian of 2000-3200" over faint extended emission, or components split by its
+    // curvature map where our residual-peak search finds others; and 5 are free fits at S/N
+    // 6-12 whose sizes differ from Aegean's by 10-20%, within the Condon errors there.
     const good = table.filter((a) => {
       const [x, y] = wcs.skyToPixel(a.ra as number, a.dec as number);
       const m = nearest(result.components, x, y);
       return m.distance <= 1 && Math.abs(m.component.totalFlux.value / (a.int_flux as number) - 1) <= 0.1;
     });
-    expect(good.length).toBeGreaterThanOrEqual(27);
+    expect(good.length).toBeGreaterThanOrEqual(29);
   });
 
   it('reads the table (51 components) and compares the 33 fitted freely away from blanks', () => {
