@@ -1,5 +1,6 @@
 /** Yes/no questions about paths, for discovery code that must not throw on a missing file. */
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 export function pathExists(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false }) !== undefined;
@@ -19,4 +20,15 @@ export function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The visible regular files of `dir`, sorted by name; none when it cannot be read. */
+export function listFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
 }

@@ -1,18 +1,13 @@
 /** SHA-256 of a file, read in chunks (files here can be gigabytes). */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fsError } from './errors.js';
+import { openForReading } from './open.js';
 
 const CHUNK_BYTES = 8 << 20;
 
 export function sha256File(path: string): string {
   const hash = createHash('sha256');
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw fsError(err, path, 'reading');
-  }
+  const fd = openForReading(path);
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {

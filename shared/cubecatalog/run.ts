@@ -11,7 +11,7 @@
  * the noise σ (uniform weights), so the fit runs first and the MAD, which reorders the
  * buffer, afterwards.
  */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
 import { componentsFromCatalog, readCatalog } from '../catalog/index.js';
@@ -26,6 +26,7 @@ import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from '.
 import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
 import { applyCubeQa, readCubeQa } from './qa.js';
 import { type SpectralSettings, fitSpectralIndex } from './spectrum.js';
+import { openForReading } from '../open.js';
 
 export interface CubeCatalogOptions {
   outDir: string;
@@ -322,12 +323,7 @@ class PlaneBuffer {
 
 /** Fills `target` with the file's bytes from `position` (the size was checked when the header was read). */
 function readInto(path: string, target: Buffer, position: number): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw fsError(err, path, 'reading');
-  }
+  const fd = openForReading(path);
   try {
     let done = 0;
     while (done < target.length) {

@@ -10,13 +10,14 @@
  * BITPIX 32, 64, -64, with BSCALE/BZERO applied and BLANK pixels as NaN. Plane indices are
  * 0-based along NAXIS3, NAXIS4, ... (FITS numbers pixels from 1; JavaScript arrays from 0).
  */
-import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { DataError, InputMissingError, IoError, fsError } from '../errors.js';
 import { BLOCK_LENGTH, CARD_LENGTH } from './card.js';
 import { assertAsciiHeader, findEndCard, parseHeaderBlocks, type FitsHeader } from './header.js';
 import { type Bitpix, type ImageLayout, imageLayout, planeNumber, shapeText } from './layout.js';
 import { allocPixelBuffer, decodePixels, toNativeRaw, type Pixels, type RawPixels } from './pixels.js';
+import { openForReading } from '../open.js';
 
 /** Header bytes read per system call while looking for END (16 blocks). */
 const HEADER_CHUNK = 16 * BLOCK_LENGTH;
@@ -43,12 +44,7 @@ export class FitsReader {
    * disagrees with NAXISn.
    */
   static open(path: string): FitsReader {
-    let fd: number;
-    try {
-      fd = openSync(path, fsConstants.O_RDONLY);
-    } catch (err) {
-      throw fsError(err, path, 'reading');
-    }
+    const fd = openForReading(path);
     try {
       const st = fstatSync(fd);
       if (st.isDirectory()) throw new InputMissingError(`${path}: is a directory, expected a FITS file`);

@@ -11,10 +11,11 @@
  *
  * Only the extension headers and the table rows are read (the pixels are skipped by offset).
  */
-import { closeSync, constants as fsConstants, openSync } from 'node:fs';
-import { DataError, fsError } from '../errors.js';
+import { closeSync } from 'node:fs';
+import { DataError } from '../errors.js';
 import { BLOCK_LENGTH, parseHeaderBlocks, type FitsHeader, type ImageLayout } from '../fits/index.js';
 import { readExactly } from '../fits/reader.js';
+import { openForReading } from '../open.js';
 
 export interface BeamTableRow {
   /** 0-based pixel along the spectral axis. */
@@ -42,12 +43,7 @@ export function hasBeamTable(header: FitsHeader): boolean {
  * truncated rows).
  */
 export function readBeamTable(path: string, layout: ImageLayout, fileSize: number): BeamTableRow[] | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY);
-  } catch (err) {
-    throw fsError(err, path, 'reading');
-  }
+  const fd = openForReading(path);
   try {
     let offset = layout.dataOffset + layout.paddedDataBytes;
     for (let n = 0; n < MAX_EXTENSIONS && offset < fileSize; n++) {

@@ -14,14 +14,13 @@
  * No window: InputMissingError (66) naming the pattern and the places searched. Windows of two
  * products: UsageError (64), choose with --image. A missing explicit file: 66.
  */
-import { readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName } from '../vlass/naming.js';
 import { MANIFEST_FILE } from './discover.js';
 import type { QaProductInfo } from './types.js';
-import { isDirectory, isFile, pathExists } from '../fsutil.js';
+import { isDirectory, isFile, listFiles, pathExists } from '../fsutil.js';
 
 /** What follows `<stem>.spwN.` in a window's file name. */
 export const CUBE_WINDOW_SUFFIX = 'IQU.iter3.image.pbcor.tt0.subim.fits';
@@ -182,15 +181,5 @@ export function cubeProductInfo(product: CubeProduct): QaProductInfo {
     phaseCenter: product.name?.phaseCenter ?? null,
     files: Object.fromEntries(product.files.map((f) => [f.spw !== undefined ? `spw${f.spw}` : basename(f.path), f.path])),
   };
-}
-
-function listFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
 }
 

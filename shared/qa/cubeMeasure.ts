@@ -18,12 +18,13 @@
  *   rmsJy            astropy mad_std (MAD x 1.482602218505602) of the finite non-zero pixels,
  *                    in float64; null when there is none
  */
-import { closeSync, constants as fsConstants, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { DataError, fsError } from '../errors.js';
 import { FitsReader, decodePixels, planeNumber, shapeText } from '../fits/index.js';
 import { medianAndMad, type FloatArray } from '../stats/index.js';
 import type { CubeFilePlan, PlanePlan } from './cubeLayout.js';
 import type { CubePlaneResult } from './cubeTypes.js';
+import { openForReading } from '../open.js';
 
 /** Bytes of pixels read per chunk of rows. */
 const CHUNK_BYTES = 4 << 20;
@@ -74,12 +75,7 @@ export class PlaneScanner {
     let zero = 0;
     let peak = -Infinity;
     let finite = 0;
-    let fd: number;
-    try {
-      fd = openSync(path, fsConstants.O_RDONLY);
-    } catch (err) {
-      throw fsError(err, path, 'reading');
-    }
+    const fd = openForReading(path);
     try {
       for (let y = 0; y < height; y += rowsPerChunk) {
         const bytes = Math.min(rowsPerChunk, height - y) * rowBytes;

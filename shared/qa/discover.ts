@@ -12,13 +12,13 @@
  * A missing required file is InputMissingError (66) naming the file or pattern looked for and
  * where; two products where one was expected is a UsageError (64) asking to choose with a flag.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName, type ProductType } from '../vlass/naming.js';
 import type { QaProductInfo, QaProductType } from './types.js';
-import { isDirectory, isFile } from '../fsutil.js';
+import { isDirectory, isFile, listFiles } from '../fsutil.js';
 
 export const MANIFEST_FILE = 'pipeline_manifest.xml';
 
@@ -172,16 +172,6 @@ export function productInfo(layout: ProductLayout, product: DiscoveredProduct): 
     phaseCenter: product.name?.phaseCenter ?? null,
     files: { ...product.files },
   };
-}
-
-function listFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
 }
 
 function checkFile(path: string, what: string): string {

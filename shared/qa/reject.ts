@@ -23,6 +23,7 @@ import { AtomicFile, syncDirectory } from '../atomic.js';
 import { sha256File } from '../hash.js';
 import { InputMissingError, IoError, JobError, OutputError, fsError } from '../errors.js';
 import { pathExists } from '../fsutil.js';
+import { openForReading } from '../open.js';
 
 export const REJECT_DIRECTORY = 'QA_REJECTED';
 const CHUNK_BYTES = 8 << 20;
@@ -197,12 +198,7 @@ function copyVerified(plan: Plan, hooks: MoveHooks): void {
 /** Streams `source` into `out`, returning the SHA-256 of the bytes read. */
 function copyInto(source: string, out: AtomicFile): string {
   const hash = createHash('sha256');
-  let fd: number;
-  try {
-    fd = openSync(source, 'r');
-  } catch (err) {
-    throw fsError(err, source, 'reading');
-  }
+  const fd = openForReading(source);
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
