@@ -33,6 +33,7 @@
 import type { FloatArray } from '../stats/index.js';
 import type { Wcs } from '../wcs/index.js';
 import { type Cov2, FWHM_PER_SIGMA, addCov, correlatedNoiseFactor2, det, inverseCov, invertMat, skyJacobian, transformCov } from './geometry.js';
+import { choleskyInPlace, inverseDiagonal, solveFactored } from '../linalg/cholesky.js';
 
 export interface FitSettings {
   /** Radius of a component's fit pixels, in FWHMs of its convolved Gaussian. */
@@ -319,58 +320,10 @@ function mergeIntervals(list: number[]): number[] {
  * pixel, or a model that is a combination of the others) is dropped from the system.
  */
 export function solveSpd(normal: Float64Array, rhs: Float64Array, n: number): { solution: Float64Array; inverseDiagonal: Float64Array; dropped: boolean[] } {
-  const a = Float64Array.from(normal);
-  const b = Float64Array.from(rhs);
-  const dropped = new Array<boolean>(n).fill(false);
-  const l = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const diag = a[j * n + j];
-    let sum = diag;
-    for (let k = 0; k < j; k++) sum -= l[j * n + k] * l[j * n + k];
-    if (!(diag > 0) || !(sum > PIVOT_TOLERANCE * diag)) {
-      // Remove member j: identity row and column, zero right-hand side.
-      dropped[j] = true;
-      for (let k = 0; k < n; k++) {
-        a[j * n + k] = a[k * n + j] = 0;
-        l[j * n + k] = 0;
-      }
-      a[j * n + j] = 1;
-      b[j] = 0;
-      l[j * n + j] = 1;
-      continue;
-    }
-    const ljj = Math.sqrt(sum);
-    l[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = s / ljj;
-    }
-  }
-  // Forward and back substitution.
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * z[k];
-    z[i] = s / l[i * n + i];
-  }
+  const l = Float64Array.from(normal);
+  const dropped = choleskyInPlace(l, n, PIVOT_TOLERANCE)!;
+  const b = Float64Array.from(rhs, (v, j) => (dropped[j] ? 0 : v));
   const solution = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * solution[k];
-    solution[i] = s / l[i * n + i];
-  }
-  // diag(N⁻¹) = column sums of squares of L⁻¹: solve L w = e_j for each j.
-  const inverseDiagonal = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    w.fill(0);
-    for (let i = j; i < n; i++) {
-      let s = i === j ? 1 : 0;
-      for (let k = j; k < i; k++) s -= l[i * n + k] * w[k];
-      w[i] = s / l[i * n + i];
-    }
-    for (let i = j; i < n; i++) inverseDiagonal[j] += w[i] * w[i];
-  }
-  return { solution, inverseDiagonal, dropped };
+  solveFactored(l, b, solution, n);
+  return { solution, inverseDiagonal: inverseDiagonal(l, n), dropped };
 }

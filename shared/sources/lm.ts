@@ -27,6 +27,7 @@
  *            possibly on a bound).
  * 'max-iterations' is the one outcome reported as not converged.
  */
+import { choleskyInPlace, solveFactored } from '../linalg/cholesky.js';
 
 export interface LeastSquaresProblem {
   /** Number of parameters. */
@@ -200,27 +201,7 @@ function gradientOrthogonal(h: Float64Array, g: Float64Array, fixed: Uint8Array,
  * Cholesky factor). False when A is not numerically positive definite.
  */
 export function solveCholesky(a: Float64Array, b: Float64Array, x: Float64Array, n: number): boolean {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
-    if (!(d > 0)) return false;
-    const ljj = Math.sqrt(d);
-    a[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / ljj;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= a[i * n + k] * x[k];
-    x[i] = s / a[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= a[k * n + i] * x[k];
-    x[i] = s / a[i * n + i];
-  }
+  if (!choleskyInPlace(a, n)) return false;
+  solveFactored(a, b, x, n);
   return true;
 }
