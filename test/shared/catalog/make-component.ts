@@ -1,17 +1,9 @@
 /** Synthetic Components and catalog context for the catalog tests. */
 import type { CatalogContext, Component, Measured, Shape } from '../../../shared/sources/types.js';
+import { mulberry32 } from '../sources/synthetic.js';
 
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-export function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (mulberry32, as the finder tests use), so failures reproduce. */
+export const randomSource = mulberry32;
 
 const BEAM_DEG = 2.5 / 3600;
 
