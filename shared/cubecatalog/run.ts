@@ -11,11 +11,11 @@
  * the noise σ (uniform weights), so the fit runs first and the MAD, which reorders the
  * buffer, afterwards.
  */
-import { closeSync, existsSync, readSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../atomic.js';
 import { componentsFromCatalog, readCatalog } from '../catalog/index.js';
-import { DataError, InputMissingError, fsError } from '../errors.js';
+import { DataError, InputMissingError } from '../errors.js';
 import { FitsReader, type ImageLayout, decodePixels, planeNumber } from '../fits/index.js';
 import type { Component } from '../sources/types.js';
 import { type FloatArray, medianAndMad } from '../stats/index.js';
@@ -26,7 +26,7 @@ import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from '.
 import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
 import { applyCubeQa, readCubeQa } from './qa.js';
 import { type SpectralSettings, fitSpectralIndex } from './spectrum.js';
-import { openForReading } from '../open.js';
+import { openForReading, readExactlyInto } from '../open.js';
 
 export interface CubeCatalogOptions {
   outDir: string;
@@ -325,17 +325,7 @@ class PlaneBuffer {
 function readInto(path: string, target: Buffer, position: number): void {
   const fd = openForReading(path);
   try {
-    let done = 0;
-    while (done < target.length) {
-      let n: number;
-      try {
-        n = readSync(fd, target, done, Math.min(READ_BYTES, target.length - done), position + done);
-      } catch (err) {
-        throw fsError(err, path, 'reading');
-      }
-      if (n === 0) throw new DataError(`${path}: the file ends inside the plane at byte ${position + done}; it was truncated after it was opened, re-copy it`);
-      done += n;
-    }
+    readExactlyInto(fd, target, target.length, position, path, READ_BYTES);
   } finally {
     closeSync(fd);
   }

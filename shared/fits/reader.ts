@@ -10,14 +10,14 @@
  * BITPIX 32, 64, -64, with BSCALE/BZERO applied and BLANK pixels as NaN. Plane indices are
  * 0-based along NAXIS3, NAXIS4, ... (FITS numbers pixels from 1; JavaScript arrays from 0).
  */
-import { closeSync, fstatSync, readSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { DataError, InputMissingError, IoError, fsError } from '../errors.js';
+import { DataError, InputMissingError, IoError } from '../errors.js';
 import { BLOCK_LENGTH, CARD_LENGTH } from './card.js';
 import { assertAsciiHeader, findEndCard, parseHeaderBlocks, type FitsHeader } from './header.js';
 import { type Bitpix, type ImageLayout, imageLayout, planeNumber, shapeText } from './layout.js';
 import { allocPixelBuffer, decodePixels, toNativeRaw, type Pixels, type RawPixels } from './pixels.js';
-import { openForReading } from '../open.js';
+import { openForReading, readExactlyInto } from '../open.js';
 
 /** Header bytes read per system call while looking for END (16 blocks). */
 const HEADER_CHUNK = 16 * BLOCK_LENGTH;
@@ -164,18 +164,7 @@ export function readFitsImage(path: string): { header: FitsHeader; layout: Image
  */
 export function readExactly(fd: number, position: number, length: number, path: string): Buffer {
   const buf = allocPixelBuffer(length);
-  let done = 0;
-  while (done < length) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, done, length - done, position + done);
-    } catch (err) {
-      throw fsError(err, path, 'reading');
-    }
-    if (n === 0)
-      throw new DataError(`${path}: file ended at byte ${position + done} while ${position + length} bytes were expected; it is truncated or was changed while being read, re-copy it`);
-    done += n;
-  }
+  readExactlyInto(fd, buf, length, position, path);
   return buf;
 }
 

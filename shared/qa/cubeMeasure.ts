@@ -18,13 +18,13 @@
  *   rmsJy            astropy mad_std (MAD x 1.482602218505602) of the finite non-zero pixels,
  *                    in float64; null when there is none
  */
-import { closeSync, readSync } from 'node:fs';
-import { DataError, fsError } from '../errors.js';
+import { closeSync } from 'node:fs';
+import { DataError } from '../errors.js';
 import { FitsReader, decodePixels, planeNumber, shapeText } from '../fits/index.js';
 import { medianAndMad, type FloatArray } from '../stats/index.js';
 import type { CubeFilePlan, PlanePlan } from './cubeLayout.js';
 import type { CubePlaneResult } from './cubeTypes.js';
-import { openForReading } from '../open.js';
+import { openForReading, readExactlyInto } from '../open.js';
 
 /** Bytes of pixels read per chunk of rows. */
 const CHUNK_BYTES = 4 << 20;
@@ -79,7 +79,7 @@ export class PlaneScanner {
     try {
       for (let y = 0; y < height; y += rowsPerChunk) {
         const bytes = Math.min(rowsPerChunk, height - y) * rowBytes;
-        readInto(fd, chunk, bytes, first + y * rowBytes, path);
+        readExactlyInto(fd, chunk, bytes, first + y * rowBytes, path);
         // Swapped and scaled in place; a view of the chunk for float data (a new array only for integer BITPIX).
         const rows = decodePixels(chunk.subarray(0, bytes), bitpix, scaling);
         for (let i = 0; i < rows.length; i++) {
@@ -125,20 +125,6 @@ export class PlaneScanner {
   }
 }
 
-/** Reads exactly `length` bytes at `position` into the start of `buf`; a short read is truncation (65). */
-function readInto(fd: number, buf: Buffer, length: number, position: number, path: string): void {
-  let done = 0;
-  while (done < length) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, done, length - done, position + done);
-    } catch (err) {
-      throw fsError(err, path, 'reading');
-    }
-    if (n === 0) throw new DataError(`${path}: file ended at byte ${position + done} while ${position + length} bytes were expected; it is truncated or was changed while being read, re-copy it`);
-    done += n;
-  }
-}
 
 /** A plane as measured, before the beam and flag judgement (cubeRules.ts judgePlanes). */
 export type MeasuredPlane = Omit<CubePlaneResult, 'expectedBmajArcsec' | 'expectedBminArcsec' | 'bmajDeviation' | 'bminDeviation' | 'rejected' | 'reasons'>;
