@@ -28,19 +28,15 @@ import {
   deliverQa,
   imageCellArcsec,
 } from '../../shared/qa/index.js';
+import { type ContinuumQaFlags, withContinuumQaFlags } from '../continuum-qa-flags.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQa';
 export const RULE_PREFIX = `${CAPO_PREFIX}.rule`;
 
-interface Args {
+interface Args extends ContinuumQaFlags {
   dir: string;
   image?: string;
   rms?: string;
-  annotateFits: boolean;
-  writeRms: boolean;
-  previews: boolean;
-  rejectTo?: string;
-  failOnReject: boolean;
 }
 
 export const annotateQaTool: ToolSpec<Args> = {
@@ -48,15 +44,13 @@ export const annotateQaTool: ToolSpec<Args> = {
   summary: 'image QA of a VLASS Quick Look product: measure, judge with CAPO rules, annotate, reject',
   capoPrefixes: [CAPO_PREFIX],
   options: (y) =>
-    y
-      .option('dir', { type: 'string', default: '.', describe: 'directory holding the QL product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' })
-      .option('image', { type: 'string', describe: 'the pbcor tt0 image (*.I.iter1.image.pbcor.tt0.subim.fits), instead of finding it in --dir' })
-      .option('rms', { type: 'string', describe: 'the rms image (default: found beside the image; computed when there is none)' })
-      .option('annotate-fits', { type: 'boolean', default: false, describe: 'write VLASSPK, VLASSRMS, VLASSPT, VLASSQA into the pbcor image header' })
-      .option('write-rms', { type: 'boolean', default: false, describe: 'when the rms image was computed, write it as FITS into --out' })
-      .option('previews', { type: 'boolean', default: false, describe: 'write JPEG previews of the pbcor image into --out' })
-      .option('reject-to', { type: 'string', describe: "on FAIL, move the product's files into DIR/QA_REJECTED/ (all or nothing)" })
-      .option('fail-on-reject', { type: 'boolean', default: false, describe: 'exit 1 when the verdict is FAIL (default: exit 0, the verdict is data)' })
+    withContinuumQaFlags(
+      y
+        .option('dir', { type: 'string', default: '.', describe: 'directory holding the QL product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' })
+        .option('image', { type: 'string', describe: 'the pbcor tt0 image (*.I.iter1.image.pbcor.tt0.subim.fits), instead of finding it in --dir' })
+        .option('rms', { type: 'string', describe: 'the rms image (default: found beside the image; computed when there is none)' }),
+      { image: 'pbcor image', keywords: 'VLASSPK, VLASSRMS, VLASSPT, VLASSQA' },
+    )
       .example('$0 --dir products --annotate-fits --reject-to .', 'QA the QL product in products/, stamp it, move it to ./QA_REJECTED/ if it fails') as never,
 
   async run(ctx, args) {

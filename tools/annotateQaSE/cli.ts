@@ -38,11 +38,12 @@ import {
   type SeQaResult,
   deliverQa,
 } from '../../shared/qa/index.js';
+import { type ContinuumQaFlags, withContinuumQaFlags } from '../continuum-qa-flags.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQaSE';
 export const RULE_PREFIX = `${CAPO_PREFIX}.rule`;
 
-interface Args {
+interface Args extends ContinuumQaFlags {
   dir: string;
   image?: string;
   rms?: string;
@@ -50,11 +51,6 @@ interface Args {
   alpha?: string;
   alphaError?: string;
   catalog?: string;
-  annotateFits: boolean;
-  writeRms: boolean;
-  previews: boolean;
-  rejectTo?: string;
-  failOnReject: boolean;
 }
 
 export const annotateQaSETool: ToolSpec<Args> = {
@@ -62,19 +58,17 @@ export const annotateQaSETool: ToolSpec<Args> = {
   summary: 'image QA of a VLASS Single Epoch continuum product: measure tt0, alpha and the catalog, judge with CAPO rules, annotate, reject',
   capoPrefixes: [`${CAPO_PREFIX}.`],
   options: (y) =>
-    y
-      .option('dir', { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' })
-      .option('image', { type: 'string', describe: 'the pbcor tt0 image (*.I.iter3.image.pbcor.tt0.subim.fits), instead of finding it in --dir' })
-      .option('rms', { type: 'string', describe: 'the tt0 rms image (default: found beside the image; computed when there is none)' })
-      .option('tt1', { type: 'string', describe: 'the pbcor tt1 image (default: *.I.iter3.image.pbcor.tt1.subim.fits beside the image)' })
-      .option('alpha', { type: 'string', describe: 'the spectral index image (default: *.I.iter3.alpha.subim.fits beside the image)' })
-      .option('alpha-error', { type: 'string', describe: 'the spectral index error image (default: *.I.iter3.alpha.error.subim.fits beside the image)' })
-      .option('catalog', { type: 'string', describe: 'the component catalog CSV (default: *.I.catalog.csv beside the image; its rules are skipped when there is none)' })
-      .option('annotate-fits', { type: 'boolean', default: false, describe: "write VLASSPK, VLASSRMS, VLASSPT ('SE'), VLASSQA into the tt0 image header" })
-      .option('write-rms', { type: 'boolean', default: false, describe: 'when the rms image was computed, write it as FITS into --out' })
-      .option('previews', { type: 'boolean', default: false, describe: 'write JPEG previews of the tt0 image into --out' })
-      .option('reject-to', { type: 'string', describe: "on FAIL, move the product's files into DIR/QA_REJECTED/ (all or nothing)" })
-      .option('fail-on-reject', { type: 'boolean', default: false, describe: 'exit 1 when the verdict is FAIL (default: exit 0, the verdict is data)' })
+    withContinuumQaFlags(
+      y
+        .option('dir', { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' })
+        .option('image', { type: 'string', describe: 'the pbcor tt0 image (*.I.iter3.image.pbcor.tt0.subim.fits), instead of finding it in --dir' })
+        .option('rms', { type: 'string', describe: 'the tt0 rms image (default: found beside the image; computed when there is none)' })
+        .option('tt1', { type: 'string', describe: 'the pbcor tt1 image (default: *.I.iter3.image.pbcor.tt1.subim.fits beside the image)' })
+        .option('alpha', { type: 'string', describe: 'the spectral index image (default: *.I.iter3.alpha.subim.fits beside the image)' })
+        .option('alpha-error', { type: 'string', describe: 'the spectral index error image (default: *.I.iter3.alpha.error.subim.fits beside the image)' })
+        .option('catalog', { type: 'string', describe: 'the component catalog CSV (default: *.I.catalog.csv beside the image; its rules are skipped when there is none)' }),
+      { image: 'tt0 image', keywords: "VLASSPK, VLASSRMS, VLASSPT ('SE'), VLASSQA" },
+    )
       .example('$0 --dir products --annotate-fits --reject-to .', 'QA the SE product in products/, stamp it, move it to ./QA_REJECTED/ if it fails') as never,
 
   async run(ctx, args) {
