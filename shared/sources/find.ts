@@ -71,9 +71,8 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
   const { data, width, height, pixelBeam } = resolved;
   const background: Background = timed('background', () => estimateBackground(data, width, height, pixelBeam, options));
   const islandMap = timed('islands', () => findIslands(data, width, height, background, pixelBeam, options));
-  const fits = timed('fit', () =>
-    fitIslands(islandMap.islands, data, width, background, pixelBeam, islandMap.labels, { ...options, threshPix: options.threshPix ?? 5 }),
-  );
+  const fitOptions: FitOptions = { ...options, threshPix: options.threshPix ?? 5 };
+  const fits = timed('fit', () => fitIslands(islandMap.islands, data, width, background, pixelBeam, islandMap.labels, fitOptions));
   const grouping = { groupTol: options.groupTol, threshIsl: options.threshIsl };
   const components = timed('measure', () => measureComponents(resolved, background, islandMap.islands, fits, grouping));
   const islands = [...islandMap.islands];
@@ -83,10 +82,10 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
       const scales = waveletScales(data, width, height, background, pixelBeam, fits, islandMap.labels, firstNewId, {
         atrousJmax: checkedJmax(options.atrousJmax ?? 3),
         threshIsl: options.threshIsl ?? 3,
-        threshPix: options.threshPix ?? 5,
+        threshPix: fitOptions.threshPix!,
         connectivity: options.connectivity,
         rmsBox: background.rmsBox ?? toPair(resolveRmsBox(options.rmsBox, width, height, pixelBeam)),
-        fit: { ...options, threshPix: options.threshPix ?? 5 },
+        fit: fitOptions,
       });
       // Each scale is measured as it comes, so that only one scale's maps are alive at once.
       for (const scale of scales) {
