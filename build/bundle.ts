@@ -38,6 +38,7 @@ export async function bundle(options: BundleOptions): Promise<Metafile> {
     banner: { js: IMPORT_META_URL_SHIM },
     define: {
       'import.meta.url': '__import_meta_url',
+      __VLASS_BUNDLED__: 'true',
       __VLASS_VERSION__: JSON.stringify(options.version),
       __VLASS_COMMIT__: JSON.stringify(options.commit),
       __EMBEDDED_CAPO__: JSON.stringify(options.capoFiles),

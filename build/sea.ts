@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { BUNDLE_ASSET } from '../shared/cli/supervise.js';
 
 /** Fixed by Node: the marker the binary checks to know a blob was injected. */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -55,6 +56,9 @@ export function makeSeaExecutable(options: SeaOptions): SeaResult {
       // Precompiled V8 code for the bundle: measurably faster start-up. Safe because the
       // blob is only ever injected into the very Node binary that produced it.
       useCodeCache: true,
+      // The bundle again, as text: each tool runs on a worker thread evaluated from it, so
+      // the main thread stays free for signals (shared/cli/supervise.ts).
+      assets: { [BUNDLE_ASSET]: options.script },
     }),
   );
   run(process.execPath, ['--experimental-sea-config', config]);

@@ -13,6 +13,31 @@ import { fsError } from './errors.js';
 
 const liveTemporaries = new Set<string>();
 
+/** Told of each temporary before it is created and after it is renamed or removed. */
+export type TemporaryObserver = (op: 'add' | 'remove', path: string) => void;
+let observer: TemporaryObserver | undefined;
+
+/**
+ * Installs the observer a supervising thread uses to clean up after a signal (see
+ * shared/cli/supervise.ts): it learns of a temporary before the file exists, so its list
+ * never misses one.
+ */
+export function setTemporaryObserver(fn: TemporaryObserver | undefined): void {
+  observer = fn;
+}
+
+/** Tracks a temporary path (a file, or a directory being filled) until it is forgotten. */
+export function trackTemporary(path: string): void {
+  liveTemporaries.add(path);
+  observer?.('add', path);
+}
+
+/** Stops tracking a temporary that was renamed into place or removed. */
+export function forgetTemporary(path: string): void {
+  liveTemporaries.delete(path);
+  observer?.('remove', path);
+}
+
 /** Paths of temporaries not yet committed or aborted (for signal clean-up). */
 export function pendingTemporaries(): string[] {
   return [...liveTemporaries];
@@ -22,12 +47,12 @@ export function pendingTemporaries(): string[] {
 export function removeAllTemporaries(): void {
   for (const tmp of liveTemporaries) {
     try {
-      rmSync(tmp, { force: true });
+      rmSync(tmp, { recursive: true, force: true });
     } catch {
       // best effort: the process is exiting
     }
   }
-  liveTemporaries.clear();
+  for (const tmp of [...liveTemporaries]) forgetTemporary(tmp);
 }
 
 /** A file being written under a temporary name; `commit` renames it into place. */
@@ -39,12 +64,13 @@ export class AtomicFile {
   constructor(path: string, mode = 0o644) {
     this.path = path;
     this.tmpPath = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    trackTemporary(this.tmpPath);
     try {
       this.fd = openSync(this.tmpPath, 'wx', mode);
     } catch (err) {
+      forgetTemporary(this.tmpPath);
       throw fsError(err, path, 'writing');
     }
-    liveTemporaries.add(this.tmpPath);
   }
 
   /** Appends bytes at the current end of the temporary file. */
@@ -70,7 +96,7 @@ export class AtomicFile {
       closeSync(this.fd);
       this.fd = null;
       renameSync(this.tmpPath, this.path);
-      liveTemporaries.delete(this.tmpPath);
+      forgetTemporary(this.tmpPath);
     } catch (err) {
       this.abort();
       throw fsError(err, this.path, 'writing');
@@ -89,7 +115,7 @@ export class AtomicFile {
       this.fd = null;
     }
     rmSync(this.tmpPath, { force: true });
-    liveTemporaries.delete(this.tmpPath);
+    forgetTemporary(this.tmpPath);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { runTool } from '../shared/cli/run.js';
+import { canSupervise, runToolInWorker, superviseTool, toolWorkerStart } from '../shared/cli/supervise.js';
 import { VERSION_STRING } from '../shared/buildinfo.js';
 import { ExitCode } from '../shared/errors.js';
 import { TOOLS, TOOL_NAMES } from './registry.js';
@@ -42,11 +43,26 @@ async function main(): Promise<number> {
     name = first;
     args = args.slice(1);
   }
+  // Help and version answer at once, without the cost of starting a worker thread.
+  const answersAtOnce = args.some((a) => a === '--help' || a === '-h' || a === '--version');
+  if (canSupervise() && !answersAtOnce) return superviseTool(name, args);
   const spec = await TOOLS[name]();
   return runTool(spec, args, { handleSignals: true });
 }
 
-main().then(
+/** A tool's worker thread (started by superviseTool from this same bundle). */
+async function workerMain(start: NonNullable<ReturnType<typeof toolWorkerStart>>): Promise<void> {
+  const spec = await TOOLS[start.vlassTool]();
+  await runToolInWorker(spec, start);
+}
+
+const workerStart = toolWorkerStart();
+if (workerStart) {
+  workerMain(workerStart).catch((err: unknown) => {
+    // Reaches the main thread as the worker's 'error' event: reported there as exit 70.
+    throw err;
+  });
+} else main().then(
   (code) => {
     process.exitCode = code;
   },

@@ -56,8 +56,23 @@ export interface RunOptions {
   stderr?: (text: string) => void;
   /** Log destination override (tests). */
   logDestination?: NodeJS.WritableStream;
-  /** Install SIGINT/SIGTERM handlers (the executables do; tests do not). */
+  /**
+   * Install SIGINT/SIGTERM handlers on this thread. Only for `npm run tool` from a checkout:
+   * they run at the tool's await points only. The executable supervises the tool from another
+   * thread instead (shared/cli/supervise.ts), which stops it at any point.
+   */
   handleSignals?: boolean;
+  /** Readable log lines instead of JSON (default: stderr is a terminal). */
+  prettyLogs?: boolean;
+  /** Told what a supervising thread needs to record an interruption (supervise.ts). */
+  observer?: RunObserver;
+}
+
+export interface RunObserver {
+  /** Once the arguments are parsed: the absolute status file, if any, and the log level. */
+  context(statusFile: string | undefined, logLevel: LevelWithSilent): void;
+  /** At each stage transition. */
+  stage(name: string): void;
 }
 
 function commonOptions(y: Argv): Argv<CommonArgs> {
@@ -114,8 +129,9 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
   }
   if (printed) return ExitCode.OK; // --help or --version
 
-  const log = await createLogger({ tool: spec.name, level: args.logLevel, destination: options.logDestination });
+  const log = await createLogger({ tool: spec.name, level: args.logLevel, destination: options.logDestination, pretty: options.prettyLogs });
   const statusFile = args.statusFile ? resolve(args.statusFile) : undefined;
+  options.observer?.context(statusFile, args.logLevel);
   const appendStatus = (record: Record<string, unknown>) => {
     if (!statusFile) return;
     const line = JSON.stringify({ time: new Date().toISOString(), tool: spec.name, version: VERSION_STRING, ...record }) + '\n';
@@ -127,6 +143,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
   };
   const stage = (name: string, detail: Record<string, unknown> = {}) => {
     setStage(name);
+    options.observer?.stage(name);
     log.info({ event: 'stage', ...detail }, name);
     appendStatus({ event: 'stage', stage: name, ...detail });
   };

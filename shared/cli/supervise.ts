@@ -1,0 +1,137 @@
+/**
+ * Signals that always work: the executable runs the tool on a worker thread and keeps the main
+ * thread idle, so SIGTERM/SIGINT are handled within milliseconds even while the tool is deep in
+ * a synchronous loop (a selection over 14 M pixels, an island fit). A signal handler on the
+ * thread doing the work cannot run until that loop ends; HTCondor's grace period after
+ * `condor_rm` or preemption does not wait that long.
+ *
+ * On a signal the main thread terminates the worker (V8 stops running JavaScript at once),
+ * removes the temporaries the worker reported, appends the `interrupted` record to the status
+ * file and exits 130/143. The worker reports each temporary before creating it and after
+ * renaming it (shared/atomic.ts), so the main thread's list never misses a file on disk.
+ */
+import { appendFileSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { LevelWithSilent } from 'pino';
+import { setTemporaryObserver } from '../atomic.js';
+import { VERSION_STRING } from '../buildinfo.js';
+import { InterruptedError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { runTool, type RunObserver, type ToolSpec } from './run.js';
+
+declare const __VLASS_BUNDLED__: boolean | undefined;
+
+/** The bundle's file name inside the single executable's assets (build/sea.ts). */
+export const BUNDLE_ASSET = 'vlass-jobs.cjs';
+
+/** What the main thread hands the worker. */
+interface WorkerStart {
+  vlassTool: string;
+  argv: string[];
+  /** The main thread's stderr is a terminal (a worker's own streams never are). */
+  prettyLogs: boolean;
+}
+
+/** What the worker tells the main thread, in the order things happen. */
+type WorkerMessage =
+  | { kind: 'temporary'; op: 'add' | 'remove'; path: string }
+  | { kind: 'context'; statusFile?: string; logLevel: LevelWithSilent }
+  | { kind: 'stage'; name: string }
+  | { kind: 'exit'; code: number };
+
+/** True when running from the esbuild bundle (the executable), where a worker can load it. */
+export function canSupervise(): boolean {
+  return typeof __VLASS_BUNDLED__ !== 'undefined' && __VLASS_BUNDLED__;
+}
+
+/** The worker's start data when this thread is a tool worker, else undefined. */
+export function toolWorkerStart(): WorkerStart | undefined {
+  if (isMainThread) return undefined;
+  const data = workerData as Partial<WorkerStart> | undefined;
+  return typeof data?.vlassTool === 'string' ? (data as WorkerStart) : undefined;
+}
+
+/**
+ * The bundle's own source: from the single executable's assets, or the bundle file when run by
+ * a plain `node build/.work/vlass-jobs.cjs`. Evaluated as the worker's script.
+ */
+function bundleSource(): string {
+  const sea = require('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
+  if (sea.isSea()) return sea.getAsset(BUNDLE_ASSET, 'utf8');
+  return readFileSync(__filename, 'utf8');
+}
+
+/** Main thread: runs `tool` on a worker, handles signals, resolves to the exit code. */
+export function superviseTool(tool: string, argv: string[]): Promise<number> {
+  const temporaries = new Set<string>();
+  let statusFile: string | undefined;
+  let logLevel: LevelWithSilent = 'info';
+  let stage = 'starting';
+  let interrupting = false;
+
+  const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY) };
+  const worker = new Worker(bundleSource(), { eval: true, workerData: start, stdout: false, stderr: false });
+
+  return new Promise<number>((resolve) => {
+    let exitCode: number | undefined;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'temporary') {
+        if (m.op === 'add') temporaries.add(m.path);
+        else temporaries.delete(m.path);
+      } else if (m.kind === 'context') {
+        statusFile = m.statusFile;
+        logLevel = m.logLevel;
+      } else if (m.kind === 'stage') stage = m.name;
+      else exitCode = m.code;
+    });
+    worker.on('error', (err) => {
+      if (interrupting) return;
+      writeSync(2, `${tool}: internal error: ${err?.stack ?? String(err)}\n`);
+      exitCode = 70;
+    });
+    worker.on('exit', () => {
+      if (!interrupting) resolve(exitCode ?? 70);
+    });
+
+    const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+      if (interrupting) return;
+      interrupting = true;
+      const err = new InterruptedError(signal);
+      void worker.terminate().then(async () => {
+        for (const path of temporaries) rmSync(path, { recursive: true, force: true });
+        const log = await createLogger({ tool, level: logLevel, pretty: start.prettyLogs });
+        log.warn({ exitCode: err.exitCode, stage }, `${err.message} during ${stage}; temporary files removed`);
+        if (statusFile) {
+          const record = { time: new Date().toISOString(), tool, version: VERSION_STRING, event: 'interrupted', stage, signal, exitCode: err.exitCode };
+          try {
+            appendFileSync(statusFile, JSON.stringify(record) + '\n');
+          } catch {
+            // the log line above already tells the operator
+          }
+        }
+        resolve(err.exitCode);
+      });
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}
+
+/** Worker thread: runs the tool, reporting temporaries, status file, stages and the exit code. */
+export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStart): Promise<void> {
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  setTemporaryObserver((op, path) => post({ kind: 'temporary', op, path }));
+  const observer: RunObserver = {
+    context: (statusFile, logLevel) => post({ kind: 'context', statusFile, logLevel }),
+    stage: (name) => post({ kind: 'stage', name }),
+  };
+  const code = await runTool(spec, start.argv, {
+    // Synchronous writes to the process's own descriptors: nothing is buffered in the worker,
+    // so nothing is lost when the main thread exits right after the worker.
+    stdout: (text) => void writeSync(1, text),
+    stderr: (text) => void writeSync(2, text),
+    prettyLogs: start.prettyLogs,
+    observer,
+  });
+  post({ kind: 'exit', code });
+}
