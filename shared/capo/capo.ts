@@ -122,7 +122,7 @@ export class CapoConfig {
   /** Effective configuration with sources, secrets redacted, sorted by key. */
   effective(): EffectiveSetting[] {
     return [...this.entries.values()]
-      .map((e) => ({ key: e.key, value: isSecretKey(e.key) ? '[redacted]' : e.value, source: e.source }))
+      .map((e) => ({ key: e.key, value: isSecretKey(e.key) ? '[redacted]' : redactUrlPassword(e.value), source: e.source }))
       .sort((a, b) => a.key.localeCompare(b.key));
   }
 
@@ -130,10 +130,11 @@ export class CapoConfig {
   secretValues(): string[] {
     const out: string[] = [];
     for (const e of this.entries.values()) {
-      if (!isSecretKey(e.key)) continue;
       try {
         const v = this.expand(e);
-        if (v.length >= 4) out.push(v);
+        const urlPassword = URL_PASSWORD.exec(v)?.[1];
+        if (urlPassword) out.push(urlPassword, safeDecode(urlPassword));
+        if (isSecretKey(e.key) && v.length >= 4) out.push(v);
       } catch {
         // an unset ${env:} secret has no value to leak
       }
@@ -162,6 +163,23 @@ export class CapoConfig {
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
+}
+
+/** The password of a URL with credentials (amqp://user:password@host/), whatever the key's name. */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^@\s/]+)@/i;
+
+/** The value with a URL's password replaced by [redacted]. */
+export function redactUrlPassword(value: string): string {
+  const m = URL_PASSWORD.exec(value);
+  return m ? value.replace(`:${m[1]}@`, ':[redacted]@') : value;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Directories searched for `<profile>.properties`, in order (~/.capo always last). */

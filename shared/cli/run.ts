@@ -12,10 +12,14 @@ import type { LevelWithSilent } from 'pino';
 import { VERSION_STRING } from '../buildinfo.js';
 import { loadCapo, type CapoConfig } from '../capo/capo.js';
 import { ExitCode, InterruptedError, JobError, OutputError, exitCodeFor } from '../errors.js';
+import { EventPublisher, EventsUndeliveredError } from '../events/publisher.js';
+import { eventsSettingsFrom } from '../events/config.js';
+import { sourceOf, type WorkflowRef } from '../events/event.js';
 import { createLogger, LOG_LEVELS, registerSecrets, setStage, type Logger } from '../log.js';
 import { removeAllTemporaries } from '../atomic.js';
 
 export interface CommonArgs {
+  requireEvents: boolean;
   capoProfile?: string;
   capoPath?: string;
   out: string;
@@ -37,6 +41,12 @@ export interface ToolContext {
   emitResult(result: unknown): void;
   /** Writes a human summary for the operator on stderr (beside the log records). */
   report(text: string): void;
+  /** Workflow events (docs/events.md): status file, and the broker when CAPO names one. */
+  events: EventPublisher;
+  /** Prints on stdout (the tool's own readable or JSON lines). */
+  print(text: string): void;
+  /** The absolute --status-file, if given. */
+  statusFile?: string;
 }
 
 export interface ToolSpec<A> {
@@ -45,6 +55,8 @@ export interface ToolSpec<A> {
   summary: string;
   /** CAPO key prefixes the tool reads; --show-config lists keys under them. */
   capoPrefixes: string[];
+  /** No automatic node events (started, each stage, done) for this tool: vlass-events. */
+  quietEvents?: boolean;
   options(y: Argv<CommonArgs>): Argv<CommonArgs & A>;
   run(ctx: ToolContext, args: CommonArgs & A): Promise<number>;
 }
@@ -84,7 +96,8 @@ function commonOptions(y: Argv): Argv<CommonArgs> {
     .option('log-level', { choices: LOG_LEVELS as unknown as string[], default: 'info', describe: 'log verbosity (stack traces at debug)' })
     .option('status-file', { type: 'string', describe: 'append one JSON line per stage to this file' })
     .option('show-config', { type: 'boolean', default: false, describe: 'print the effective configuration with the source of each value, then exit' })
-    .group(['capo-profile', 'capo-path', 'out', 'json', 'log-level', 'status-file', 'show-config', 'help', 'version'], 'Common options:') as unknown as Argv<CommonArgs>;
+    .option('require-events', { type: 'boolean', default: false, describe: 'exit 75 when an event cannot be delivered to the broker (default: spool it and carry on)' })
+    .group(['capo-profile', 'capo-path', 'out', 'json', 'log-level', 'status-file', 'show-config', 'require-events', 'help', 'version'], 'Common options:') as unknown as Argv<CommonArgs>;
 }
 
 /** Parses argv and runs the tool; resolves to the exit code. */
@@ -141,11 +154,15 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       log.warn({ err: (err as Error).message }, `cannot append to status file ${statusFile}`);
     }
   };
+  let events: EventPublisher | undefined;
+  let reportNode = false;
   const stage = (name: string, detail: Record<string, unknown> = {}) => {
     setStage(name);
     options.observer?.stage(name);
     log.info({ event: 'stage', ...detail }, name);
     appendStatus({ event: 'stage', stage: name, ...detail });
+    // The status file has this moment already; the broker hears it as the node's step.
+    if (reportNode) events!.emit({ kind: 'node', state: 'progress', node: nodeName(spec.name), step: name }, true);
   };
 
   const removeSignalHandlers = options.handleSignals ? installSignalHandlers(log, appendStatus) : () => {};
@@ -157,6 +174,16 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       return ExitCode.OK;
     }
     const outDir = checkOutputDirectory(args.out);
+    events = new EventPublisher({
+      settings: eventsSettingsFrom(capo),
+      source: sourceOf(spec.name, VERSION_STRING),
+      workflow: workflowFromEnvironment(),
+      log,
+      statusFile,
+      requireDelivery: args.requireEvents,
+    });
+    reportNode = events.hasBroker && !spec.quietEvents;
+    if (reportNode) events.emit({ kind: 'node', state: 'started', node: nodeName(spec.name) }, true);
     const ctx: ToolContext = {
       tool: spec.name,
       log,
@@ -167,8 +194,13 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
         if (args.json) write(JSON.stringify(result, null, 2) + '\n');
       },
       report: (text) => writeErr(text.endsWith('\n') ? text : text + '\n'),
+      events,
+      print: write,
+      statusFile,
     };
     const code = await spec.run(ctx, args);
+    if (reportNode) events.emit({ kind: 'node', state: code === 0 ? 'done' : 'failed', node: nodeName(spec.name), exitCode: code }, true);
+    await events.flush();
     appendStatus({ event: 'done', stage: 'done', exitCode: code });
     return code;
   } catch (err) {
@@ -178,10 +210,29 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     else log.error({ exitCode: code }, message);
     appendStatus({ event: 'failed', exitCode: code, message });
     removeAllTemporaries();
+    if (events && reportNode && !(err instanceof EventsUndeliveredError)) {
+      events.emit({ kind: 'node', state: 'failed', node: nodeName(spec.name), exitCode: code, message }, true);
+      await events.flush().catch(() => undefined);
+    }
     return code;
   } finally {
     removeSignalHandlers();
   }
+}
+
+/**
+ * The workflow a tool runs in, from the environment the DAG's submit file sets
+ * (VLASS_WORKFLOW, VLASS_REQUEST_ID; dags/README.md); `standalone` when run by hand.
+ */
+function workflowFromEnvironment(): WorkflowRef {
+  const name = process.env.VLASS_WORKFLOW;
+  const requestId = process.env.VLASS_REQUEST_ID;
+  return { name: name && /^[A-Za-z0-9_-]{1,64}$/.test(name) ? name : 'standalone', ...(requestId ? { requestId } : {}) };
+}
+
+/** The DAG node a tool runs as (VLASS_NODE), else the tool's own name. */
+function nodeName(tool: string): string {
+  return process.env.VLASS_NODE || tool;
 }
 
 function checkOutputDirectory(out: string): string {

@@ -16,6 +16,9 @@ import { copyBuild } from '../build/built.js';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** The command a tool with subcommands needs before any other flag. */
+const COMMAND_OF: Record<string, string[]> = { 'vlass-events': ['tail', 'status.jsonl'] };
+
 let tmp: string;
 let bin: string;
 let manifest: BuildManifest;
@@ -97,7 +100,7 @@ describe('the multi-call binary on a node without Node.js', () => {
   });
 
   it.each(TOOL_NAMES)('%s logs a failure as one JSON record on stderr (pino inside the binary)', (tool) => {
-    const r = run(bin, tool, ['--out', join(tmp, 'missing-dir')]);
+    const r = run(bin, tool, [...(COMMAND_OF[tool] ?? []), '--out', join(tmp, 'missing-dir')]);
     expect(r.status).toBe(73);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -105,7 +105,7 @@ describe('the project CAPO files', () => {
     for (const name of names) expect(name).toMatch(/^(defaults(-[A-Za-z0-9-]+)?|dsoc-(dev|test|prod))\.properties$/);
     for (const env of ['dev', 'test', 'prod']) {
       const c = loadCapo({ profile: `dsoc-${env}`, path: join(root, 'none'), home, env: {}, embedded: files });
-      expect(c.getString('edu.nrao.vlass.environment')).toBe(env);
+      expect(c.getString('edu.nrao.vlass.env')).toBe(env);
       expect(c.getList('edu.nrao.vlass.casaVerdict.fatalOrigins')).toContain('flagmanager');
     }
   });

@@ -1,0 +1,246 @@
+/**
+ * vlass-events: watch the workflows' progress (docs/events.md).
+ *   watch   live, from the broker (a temporary queue bound to the exchange)
+ *   tail    the same view from a status file, for a job without a broker
+ *   replay  send the spooled events now
+ *   emit    publish one event (a DAG node or FINAL node reporting its workflow)
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ToolContext, ToolSpec } from '../../shared/cli/run.js';
+import { ConfigError, DataError, ExitCode, InputMissingError, TemporaryError, UsageError } from '../../shared/errors.js';
+import {
+  DAG_STAGES,
+  EVENTS_PREFIX,
+  EVENT_KINDS,
+  EVENT_STATES,
+  EventPublisher,
+  eventsSettingsFrom,
+  formatEventLine,
+  isFinalEvent,
+  readProductName,
+  sourceOf,
+  watchEvents,
+  type DagStage,
+  type EventFields,
+  type EventKind,
+  type EventState,
+  type VlassEvent,
+} from '../../shared/events/index.js';
+import { VERSION_STRING } from '../../shared/buildinfo.js';
+import { parseStatusLine } from '../../shared/events/statusFile.js';
+
+const COMMANDS = ['watch', 'tail', 'replay', 'emit'] as const;
+
+interface Args {
+  _: Array<string | number>;
+  file?: string;
+  workflow?: string;
+  image?: string;
+  request?: string;
+  requestId?: string;
+  follow: boolean;
+  spool?: string;
+  kind?: string;
+  state?: string;
+  stage?: string;
+  node?: string;
+  step?: string;
+  ms?: string;
+  progress?: number;
+  message?: string;
+  resultsDir?: string;
+  productName?: string;
+  productNameFile?: string;
+  exitCode?: number;
+}
+
+export const vlassEventsTool: ToolSpec<Args> = {
+  name: 'vlass-events',
+  summary: "watch the VLASS workflows' progress events, from the broker or a status file",
+  capoPrefixes: [EVENTS_PREFIX, 'edu.nrao.vlass.env'],
+  // Its own events are what it watches or emits; no node events about itself.
+  quietEvents: true,
+  options: (y) =>
+    y
+      .command('watch', 'print events live from the broker until the workflow ends (--follow: keep going)', (c) =>
+        c
+          .option('workflow', { type: 'string', describe: 'only this workflow (e.g. quicklook)' })
+          .option('image', { type: 'string', describe: 'only events about this image' })
+          .option('request', { type: 'string', describe: "only this request id (the manager's)" })
+          .option('follow', { type: 'boolean', default: false, describe: 'keep watching after the final event; reconnect when the broker goes away' }),
+      )
+      .command('tail <file>', 'print the events in a status file (--follow: wait for more until the final one)', (c) =>
+        c.positional('file', { type: 'string', describe: 'a --status-file written by any of our tools' }).option('follow', { type: 'boolean', default: false, describe: 'wait for new lines' }),
+      )
+      .command('replay', 'send the spooled events to the broker now', (c) => c.option('spool', { type: 'string', describe: `spool directory (default: CAPO ${EVENTS_PREFIX}.spoolDir)` }))
+      .command('emit', 'publish one event (for DAG nodes and FINAL nodes)', (c) =>
+        c
+          .option('workflow', { type: 'string', demandOption: true, describe: 'workflow name (the routing key starts with it)' })
+          .option('request-id', { type: 'string', describe: "the manager's request id" })
+          .option('kind', { choices: EVENT_KINDS as unknown as string[], demandOption: true, describe: 'what the event is about' })
+          .option('state', { choices: EVENT_STATES as unknown as string[], demandOption: true, describe: 'what happened' })
+          .option('stage', { choices: DAG_STAGES as unknown as string[], describe: 'the DAG stage' })
+          .option('node', { type: 'string', describe: 'the DAG node' })
+          .option('step', { type: 'string', describe: "a tool's own step" })
+          .option('image', { type: 'string', describe: 'the image it concerns' })
+          .option('ms', { type: 'string', describe: 'the measurement set it concerns' })
+          .option('progress', { type: 'number', describe: 'fraction done, 0..1' })
+          .option('message', { type: 'string', describe: 'one line for the operator' })
+          .option('results-dir', { type: 'string', describe: 'where the results are' })
+          .option('product-name', { type: 'string', describe: "product name, plain or the manager's {'NAME': 123} form" })
+          .option('product-name-file', { type: 'string', describe: 'read the product name from this file (either form)' })
+          .option('exit-code', { type: 'number', describe: 'exit code of what the event reports' }),
+      )
+      .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
+      .example('$0 watch --workflow quicklook', 'follow the next quicklook run')
+      .example('$0 tail split-status.jsonl --follow', 'follow a job through its status file')
+      .example('$0 emit --workflow quicklook --kind workflow --state done --results-dir /lustre/results/123', 'a FINAL node') as never,
+
+  async run(ctx, args) {
+    const command = String(args._[0]);
+    switch (command) {
+      case 'watch':
+        return watch(ctx, args);
+      case 'tail':
+        return tail(ctx, args);
+      case 'replay':
+        return replay(ctx, args);
+      case 'emit':
+        return emit(ctx, args);
+      default:
+        throw new UsageError(`unknown command "${command}"; choose one of ${COMMANDS.join(', ')}`);
+    }
+  },
+};
+
+function printer(ctx: ToolContext, json: boolean): (e: VlassEvent) => void {
+  return (e) => ctx.print((json ? JSON.stringify(e) : formatEventLine(e)) + '\n');
+}
+
+/** Whether an event passes watch's filters. */
+function matches(e: VlassEvent, args: Args): boolean {
+  if (args.workflow && e.workflow.name !== args.workflow) return false;
+  if (args.request && e.workflow.requestId !== args.request) return false;
+  if (args.image && e.image !== args.image && e.kind !== 'workflow') return false;
+  return true;
+}
+
+async function watch(ctx: ToolContext, args: Args & { json: boolean }): Promise<number> {
+  const settings = eventsSettingsFrom(ctx.capo);
+  if (!settings.broker) throw new ConfigError(`vlass-events watch needs a broker: set CAPO ${EVENTS_PREFIX}.amqp.url (or .host) in the profile`);
+  const show = printer(ctx, args.json);
+  ctx.stage('watching', { broker: settings.broker.displayUrl, workflow: args.workflow });
+  try {
+    await watchEvents({
+      broker: settings.broker,
+      env: settings.env,
+      log: ctx.log,
+      workflow: args.workflow,
+      follow: args.follow,
+      onEvent: (e) => {
+        if (!matches(e, args)) return false;
+        show(e);
+        return !args.follow && isFinalEvent(e);
+      },
+    });
+  } catch (err) {
+    throw new TemporaryError(`watch: broker ${settings.broker.displayUrl}: ${(err as Error).message}; retry, or use --follow to reconnect`);
+  }
+  return ExitCode.OK;
+}
+
+async function tail(ctx: ToolContext, args: Args & { json: boolean }): Promise<number> {
+  const file = resolve(args.file!);
+  const show = printer(ctx, args.json);
+  let offset = 0;
+  let partial = '';
+  let bad = 0;
+  let lineNo = 0;
+  for (;;) {
+    let text: string;
+    try {
+      const all = readFileSync(file);
+      text = all.subarray(offset).toString('utf8');
+      offset = all.length;
+    } catch (err) {
+      throw new InputMissingError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : 'cannot be read'}; pass a status file written with --status-file`);
+    }
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    let final = false;
+    for (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      const parsed = parseStatusLine(line, `${file}:${lineNo}`);
+      if (!parsed.ok) {
+        bad++;
+        ctx.log.warn(parsed.reason);
+        continue;
+      }
+      show(parsed.event);
+      final ||= parsed.final;
+    }
+    if (!args.follow || final) break;
+    await sleep(250);
+  }
+  if (bad) ctx.log.warn({ skipped: bad }, `${file}: skipped ${bad} line(s) that are not events or tool status records`);
+  return ExitCode.OK;
+}
+
+async function replay(ctx: ToolContext, args: Args): Promise<number> {
+  const settings = eventsSettingsFrom(ctx.capo);
+  if (!settings.broker) throw new ConfigError(`vlass-events replay needs a broker: set CAPO ${EVENTS_PREFIX}.amqp.url (or .host) in the profile`);
+  if (args.spool) settings.spoolDir = resolve(args.spool);
+  const publisher = new EventPublisher({ settings, source: sourceOf('vlass-events', VERSION_STRING), workflow: { name: 'standalone' }, log: ctx.log, requireDelivery: true });
+  ctx.stage('replaying', { spool: settings.spoolDir });
+  const report = await publisher.sendSpool();
+  ctx.report(`vlass-events: sent ${report.delivered} spooled event(s) from ${settings.spoolDir} to ${settings.broker.displayUrl}.`);
+  ctx.emitResult(report);
+  return ExitCode.OK;
+}
+
+async function emit(ctx: ToolContext, args: Args & { json: boolean; requireEvents: boolean }): Promise<number> {
+  const fields: EventFields = {
+    kind: args.kind as EventKind,
+    state: args.state as EventState,
+    stage: args.stage as DagStage | undefined,
+    node: args.node,
+    step: args.step,
+    image: args.image,
+    ms: args.ms,
+    progress: args.progress,
+    message: args.message,
+    resultsDir: args.resultsDir,
+    exitCode: args.exitCode,
+  };
+  const named = args.productNameFile ? readText(args.productNameFile) : args.productName;
+  if (named !== undefined) {
+    const product = readProductName(named, args.productNameFile ? resolve(args.productNameFile) : '--product-name');
+    ctx.log.info({ productName: product.name, form: product.form }, `product name ${product.name} (given in the ${product.form === 'dict' ? "manager's {'NAME': ...}" : 'plain'} form)`);
+    fields.productName = product.name;
+  }
+  const settings = eventsSettingsFrom(ctx.capo);
+  const publisher = new EventPublisher({
+    settings,
+    source: sourceOf(process.env.VLASS_NODE ? `vlass-events:${process.env.VLASS_NODE}` : 'vlass-events', VERSION_STRING),
+    workflow: { name: args.workflow!, ...(args.requestId ? { requestId: args.requestId } : {}) },
+    log: ctx.log,
+    statusFile: ctx.statusFile,
+    print: { format: args.json ? 'json' : 'human', write: ctx.print },
+    requireDelivery: args.requireEvents,
+  });
+  publisher.emit(fields);
+  await publisher.flush();
+  return ExitCode.OK;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputMissingError(`--product-name-file ${resolve(path)}: not found`);
+    throw new DataError(`--product-name-file ${resolve(path)}: cannot be read (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
