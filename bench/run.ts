@@ -11,6 +11,7 @@ import { benchCubeQa } from './cube-qa.bench.js';
 import { benchSources } from './sources.bench.js';
 import { benchCubeCatalog } from './cube-catalog.bench.js';
 import { benchAnnotateQa } from './annotate-qa.bench.js';
+import { benchEvents } from './events.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'cube-qa': benchCubeQa,
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
+  events: benchEvents,
 };
 
 const args = process.argv.slice(2);

@@ -83,7 +83,7 @@ export async function watchEvents(options: WatchOptions): Promise<void> {
 
 /** One connection's worth of watching: true when stopped on purpose, false when the connection ended. */
 async function watchOnce(options: WatchOptions, seen: Set<string>): Promise<boolean> {
-  const connection = await withTimeout(connect(options.broker.url, { timeout: options.broker.connectTimeoutMs }), options.broker.connectTimeoutMs * 2, `no answer from the broker at ${options.broker.displayUrl}`);
+  const connection = await withTimeout(connect(options.broker.url, { timeout: options.broker.connectTimeoutMs, noDelay: true }), options.broker.connectTimeoutMs * 2, `no answer from the broker at ${options.broker.displayUrl}`);
   try {
     await declareTopology(connection, options.env);
     const channel = await connection.createChannel();
