@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCapoDirectory } from '../shared/buildinfo.js';
-import { writeFileAtomic } from '../shared/atomic.js';
+import { writeFileAtomic } from '../shared/io/atomic.js';
 import { TOOL_NAMES } from '../tools/registry.js';
 import { bundle } from './bundle.js';
 import { buildCommit } from './git.js';

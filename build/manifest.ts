@@ -27,7 +27,7 @@ export function versionString(m: Pick<BuildManifest, 'version' | 'commit'>): str
   return `${m.version} (${m.commit})`;
 }
 
-export { sha256File } from '../shared/hash.js';
+export { sha256File } from '../shared/io/hash.js';
 
 /** Reads and shape-checks a manifest; throws with the file name on any problem. */
 export function readManifest(dir: string): BuildManifest {

@@ -13,6 +13,8 @@ export const ExitCode = {
   USAGE: 64,
   DATA_ERR: 65,
   NO_INPUT: 66,
+  /** A bug in this program (EX_SOFTWARE). */
+  SOFTWARE: 70,
   CANT_CREATE: 73,
   IO_ERR: 74,
   TEMP_FAIL: 75,
@@ -21,6 +23,42 @@ export const ExitCode = {
   SIGTERM: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface ExitCodeInfo {
+  code: ExitCodeValue;
+  /** The README's name for it. */
+  name: string;
+  /** The README's meaning. */
+  meaning: string;
+  /** A few words for --help. */
+  brief: string;
+  /** Worth a DAG retry (`RETRY ... UNLESS-EXIT` must not list it). */
+  retry: boolean;
+}
+
+/**
+ * The one exit-code table: `--help` is generated from it, and a test checks the README's table
+ * and every docs/ page against it.
+ */
+export const EXIT_CODES: readonly ExitCodeInfo[] = [
+  { code: ExitCode.OK, name: 'OK', brief: 'done', retry: false, meaning: 'done (for QA tools: whatever the verdict, unless `--fail-on-reject`)' },
+  { code: ExitCode.SUBJECT_FAILED, name: 'subject failed', brief: 'subject failed', retry: false, meaning: 'CASA judged failed; QA rejected with `--fail-on-reject`' },
+  { code: ExitCode.USAGE, name: 'usage', brief: 'usage', retry: false, meaning: 'bad flags or arguments' },
+  { code: ExitCode.DATA_ERR, name: 'data error', brief: 'bad input data', retry: false, meaning: 'an input exists but its content is wrong (corrupt FITS, malformed CSV)' },
+  { code: ExitCode.NO_INPUT, name: 'no input', brief: 'input missing', retry: false, meaning: 'an input file or directory is missing or unreadable' },
+  { code: ExitCode.SOFTWARE, name: 'software', brief: 'internal error', retry: false, meaning: 'a bug in this program (report it; the stack trace is logged at `--log-level debug`)' },
+  { code: ExitCode.CANT_CREATE, name: 'cannot create', brief: 'cannot create output', retry: false, meaning: 'the output directory is missing or not writable' },
+  { code: ExitCode.IO_ERR, name: 'I/O error', brief: 'I/O error', retry: true, meaning: 'reading or writing failed part way (disk full, quota)' },
+  { code: ExitCode.TEMP_FAIL, name: 'temporary', brief: 'retry', retry: true, meaning: 'a service is unreachable or a lock is held; retry later' },
+  { code: ExitCode.CONFIG, name: 'configuration', brief: 'configuration', retry: false, meaning: 'a CAPO value is missing or invalid (the message names the key and the files searched)' },
+  { code: ExitCode.SIGINT, name: 'interrupted', brief: 'interrupted (SIGINT)', retry: true, meaning: 'SIGINT, after removing temporary files' },
+  { code: ExitCode.SIGTERM, name: 'interrupted', brief: 'interrupted (SIGTERM)', retry: true, meaning: 'SIGTERM, after removing temporary files' },
+];
+
+/** The exit-code line of every tool's --help. */
+export function exitCodesHelp(): string {
+  return `Exit codes: ${EXIT_CODES.map((c) => `${c.code} ${c.brief}`).join(', ')}. See README.md.`;
+}
 
 /** Base class: an error the user can act on, with a one-line message and an exit code. */
 export class JobError extends Error {
@@ -112,7 +150,7 @@ export function exitCodeFor(err: unknown): number {
     case 'ECONNREFUSED':
       return ExitCode.TEMP_FAIL;
     default:
-      return 70; // EX_SOFTWARE: a bug in this program; the stack trace is logged at debug level
+      return ExitCode.SOFTWARE; // a bug in this program; the stack trace is logged at debug level
   }
 }
 

@@ -68,6 +68,6 @@ if (workerStart) {
   },
   (err: unknown) => {
     process.stderr.write(`${MULTICALL_NAME}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 70;
+    process.exitCode = ExitCode.SOFTWARE;
   },
 );

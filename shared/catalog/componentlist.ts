@@ -18,7 +18,7 @@
  * The script first deletes an existing table at the destination, so that a retried job
  * replaces it instead of failing in `cl.rename`.
  */
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { Component } from '../sources/types.js';
 
 export interface ComponentListScriptOptions {

@@ -21,7 +21,7 @@
  * vertical axis before rotation and pa is the position angle of that axis, measured from
  * north through east; so b1 = semi-major axis and pa = the sky PA, unchanged.
  */
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { Component } from '../sources/types.js';
 import { pyFixed } from './pyformat.js';
 

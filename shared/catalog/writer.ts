@@ -5,7 +5,7 @@
  * the "# Executing" line, which names our tool (test/shared/catalog checks this on the real
  * files).
  */
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { CatalogContext, Component } from '../sources/types.js';
 import { CATALOG_COLUMNS, type ColumnSpec, formatRow } from './columns.js';
 import { defaultDetectionImage, formatHeaderLines } from './header.js';

@@ -11,12 +11,12 @@ import yargs, { type Argv } from 'yargs';
 import type { LevelWithSilent } from 'pino';
 import { VERSION_STRING } from '../buildinfo.js';
 import { loadCapo, type CapoConfig } from '../capo/capo.js';
-import { ExitCode, InterruptedError, JobError, OutputError, exitCodeFor } from '../errors.js';
+import { ExitCode, InterruptedError, JobError, OutputError, exitCodeFor, exitCodesHelp } from '../errors.js';
 import { EventPublisher, EventsUndeliveredError } from '../events/publisher.js';
 import { eventsSettingsFrom } from '../events/config.js';
 import { sourceOf, type WorkflowRef } from '../events/event.js';
 import { createLogger, LOG_LEVELS, registerSecrets, setStage, type Logger } from '../log.js';
-import { removeAllTemporaries } from '../atomic.js';
+import { removeAllTemporaries } from '../io/atomic.js';
 
 export interface CommonArgs {
   requireEvents: boolean;
@@ -122,7 +122,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     .fail((msg, err) => {
       usageProblem = msg ?? err?.message ?? 'invalid arguments';
     })
-    .epilogue('Exit codes: 0 done, 1 subject failed, 64 usage, 65 bad input data, 66 input missing, 73 cannot create output, 74 I/O error, 75 retry, 78 configuration, 130/143 interrupted. See README.md.');
+    .epilogue(exitCodesHelp());
 
   let args: CommonArgs & A;
   try {

@@ -13,9 +13,9 @@
 import { appendFileSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { LevelWithSilent } from 'pino';
-import { setTemporaryObserver } from '../atomic.js';
+import { setTemporaryObserver } from '../io/atomic.js';
 import { VERSION_STRING } from '../buildinfo.js';
-import { InterruptedError } from '../errors.js';
+import { ExitCode, InterruptedError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { runTool, type RunObserver, type ToolSpec } from './run.js';
 
@@ -87,10 +87,10 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
     worker.on('error', (err) => {
       if (interrupting) return;
       writeSync(2, `${tool}: internal error: ${err?.stack ?? String(err)}\n`);
-      exitCode = 70;
+      exitCode = ExitCode.SOFTWARE;
     });
     worker.on('exit', () => {
-      if (!interrupting) resolve(exitCode ?? 70);
+      if (!interrupting) resolve(exitCode ?? ExitCode.SOFTWARE);
     });
 
     const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeVlassCatalog } from '../catalog/index.js';
 import { DataError } from '../errors.js';
 import { writeFitsImage } from '../fits/index.js';
-import { readSinglePlane, headerSource, type DiscoveredProduct, type ImagePlane } from '../qa/index.js';
+import { readSinglePlane, headerSource, type ImagePlane } from '../qa/index.js';
+import { type DiscoveredProduct } from '../vlass/index.js';
 import { findSources, type FindSourcesOptions, type StageTiming } from '../sources/index.js';
 import type { CatalogContext, Component, RestoringBeam } from '../sources/types.js';
 import { beamFromHeader, Wcs } from '../wcs/index.js';
-import { outputNames } from './layout.js';
+import { catalogOutputNames } from '../vlass/products.js';
 import { addVlassColumns } from './vlassColumns.js';
 
 export interface ComponentListOptions {
@@ -77,7 +78,7 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   });
 
   options.onStage('writing');
-  const names = outputNames(product.stem);
+  const names = catalogOutputNames(product.stem);
   const context: CatalogContext = {
     imageFile: `./${product.stem}.I.iter3`,
     referenceRaDeg: reference.ra,

@@ -19,9 +19,9 @@ import { FitsReader, type FitsHeader } from '../fits/index.js';
 import { parseProductName } from '../vlass/naming.js';
 import { Wcs, beamFromHeader, type Beam, type HeaderSource } from '../wcs/index.js';
 import { hasBeamTable, readBeamTable } from '../qa/cubeBeams.js';
-import { isDirectory } from '../fsutil.js';
+import { isDirectory } from '../io/fsutil.js';
+import { VLASS_CUBE_SPWS } from '../vlass/products.js';
 
-export const VLASS_SPWS = Array.from({ length: 16 }, (_, i) => i + 2);
 const WINDOW_REST = 'image.pbcor.tt0.subim.fits';
 const COMMON_BEAM_REST = 'image.pbcor.tt0.subim.com.fits';
 
@@ -83,7 +83,7 @@ export function findWindows(dir: string): CubeInput {
         stem: stems[0],
         dir: place,
         planes,
-        missingSpws: VLASS_SPWS.filter((s) => !bySpw.has(s)),
+        missingSpws: VLASS_CUBE_SPWS.filter((s) => !bySpw.has(s)),
         commonBeam: rest === COMMON_BEAM_REST,
         sharedHeaderBeam: false,
       };

@@ -4,7 +4,7 @@
  * across the windows. See docs/create-cube-component-list.md.
  */
 export { type CubeCatalogRow, type CubeCatalogText, type PlaneColumn, cubeCatalogColumns, formatCubeCatalog, frequencyText } from './csv.js';
-export { type CubeInput, type CubePlane, VLASS_SPWS, cubeFilePlanes, findWindows, headerSource } from './discover.js';
+export { type CubeInput, type CubePlane, cubeFilePlanes, findWindows, headerSource } from './discover.js';
 export { type FitComponent, type FitSettings, type FitStatus, type PlaneFit, type PlaneGrid, fitPlane, solveSpd } from './fit.js';
 export { type Cov2, type Mat2, FWHM_PER_SIGMA, ZERO_COV, addCov, correlatedNoiseFactor2, det, inverseCov, invertMat, skyCovariance, skyJacobian, transformCov } from './geometry.js';
 export { type CubeQa, type QaPlaneRecord, applyCubeQa, readCubeQa } from './qa.js';

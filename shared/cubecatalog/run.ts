@@ -13,7 +13,7 @@
  */
 import { closeSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { componentsFromCatalog, readCatalog } from '../catalog/index.js';
 import { DataError, InputMissingError } from '../errors.js';
 import { FitsReader, type ImageLayout, decodePixels, planeNumber } from '../fits/index.js';
@@ -26,7 +26,7 @@ import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from '.
 import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
 import { applyCubeQa, readCubeQa } from './qa.js';
 import { type SpectralSettings, fitSpectralIndex } from './spectrum.js';
-import { openForReading, readExactlyInto } from '../open.js';
+import { openForReading, readExactlyInto } from '../io/open.js';
 
 export interface CubeCatalogOptions {
   outDir: string;

@@ -17,7 +17,7 @@ import { BLOCK_LENGTH, CARD_LENGTH } from './card.js';
 import { assertAsciiHeader, findEndCard, parseHeaderBlocks, type FitsHeader } from './header.js';
 import { type Bitpix, type ImageLayout, imageLayout, planeNumber, shapeText } from './layout.js';
 import { allocPixelBuffer, decodePixels, toNativeRaw, type Pixels, type RawPixels } from './pixels.js';
-import { openForReading, readExactlyInto } from '../open.js';
+import { openForReading, readExactlyInto } from '../io/open.js';
 
 /** Header bytes read per system call while looking for END (16 blocks). */
 const HEADER_CHUNK = 16 * BLOCK_LENGTH;

@@ -9,7 +9,7 @@
  * because copying a 460 MB cube to change one keyword would cost more than it protects.
  */
 import { closeSync, constants as fsConstants, fsyncSync, openSync, readSync, realpathSync, statSync, writeSync } from 'node:fs';
-import { AtomicFile } from '../atomic.js';
+import { AtomicFile } from '../io/atomic.js';
 import { DataError, UsageError, fsError } from '../errors.js';
 import { BLOCK_LENGTH, CARD_LENGTH, type FitsValue, formatCard } from './card.js';
 import { FitsHeader, parseCards } from './header.js';

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { UsageError } from '../errors.js';
 import type { FloatArray } from '../stats/index.js';
 import { areaMeans, previewSize, resumAreas } from './downsample.js';

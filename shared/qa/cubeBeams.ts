@@ -15,7 +15,7 @@ import { closeSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { BLOCK_LENGTH, parseHeaderBlocks, type FitsHeader, type ImageLayout } from '../fits/index.js';
 import { readExactly } from '../fits/reader.js';
-import { openForReading } from '../open.js';
+import { openForReading } from '../io/open.js';
 
 export interface BeamTableRow {
   /** 0-based pixel along the spectral axis. */

@@ -18,14 +18,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName } from '../vlass/naming.js';
-import { MANIFEST_FILE } from './discover.js';
+import { MANIFEST_FILE } from '../vlass/discover.js';
+import { CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS } from '../vlass/products.js';
 import type { QaProductInfo } from './types.js';
-import { isDirectory, isFile, listFiles, pathExists } from '../fsutil.js';
+import { isDirectory, isFile, listFiles, pathExists } from '../io/fsutil.js';
 
 /** What follows `<stem>.spwN.` in a window's file name. */
-export const CUBE_WINDOW_SUFFIX = 'IQU.iter3.image.pbcor.tt0.subim.fits';
 /** The survey's 16 spectral windows. */
-export const VLASS_CUBE_SPWS: readonly number[] = Array.from({ length: 16 }, (_, i) => i + 2);
 
 export interface CubeFile {
   /** Absolute path. */

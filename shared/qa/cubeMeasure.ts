@@ -24,7 +24,7 @@ import { FitsReader, decodePixels, planeNumber, shapeText } from '../fits/index.
 import { medianAndMad, type FloatArray } from '../stats/index.js';
 import type { CubeFilePlan, PlanePlan } from './cubeLayout.js';
 import type { CubePlaneResult } from './cubeTypes.js';
-import { openForReading, readExactlyInto } from '../open.js';
+import { openForReading, readExactlyInto } from '../io/open.js';
 
 /** Bytes of pixels read per chunk of rows. */
 const CHUNK_BYTES = 4 << 20;

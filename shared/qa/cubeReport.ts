@@ -16,7 +16,7 @@
  * (rmsJy is the MAD sigma of the image plane itself).
  */
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { readFitsHeader, updateHeaderKeywords, type FitsValue, type HeaderUpdateResult } from '../fits/index.js';
 import { QA_KEYWORD_COMMENTS } from './annotate.js';
 import { planeName } from './cubeRules.js';

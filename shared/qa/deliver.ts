@@ -9,7 +9,7 @@ import type { ToolContext } from '../cli/run.js';
 import { ExitCode } from '../errors.js';
 import { writePreviews } from '../preview/index.js';
 import { annotateFits } from './annotate.js';
-import { productFiles, type DiscoveredProduct } from './discover.js';
+import { productFiles, type DiscoveredProduct } from '../vlass/discover.js';
 import type { ImagePlane } from './planes.js';
 import { moveToRejected } from './reject.js';
 import { writeQaJson } from './report.js';

@@ -6,7 +6,7 @@
  */
 export * from './types.js';
 export { type RuleSpec, type RuleConfig, type RuleUnit, loadRuleConfigs, evaluateRule, evaluateRules, overallVerdict, formatValue } from './rules.js';
-export { type FileRole, type ProductLayout, type DiscoveredProduct, type DiscoverOptions, MANIFEST_FILE, discoverProduct, productFiles, productInfo } from './discover.js';
+export { productInfo } from './productInfo.js';
 export { type ImagePlane, MIN_PLANE_SIDE, readSinglePlane, readPlaneHeader } from './planes.js';
 export { beamMetrics, celestialWcs, headerSource, imageCellArcsec, imageGeometry } from './headerMetrics.js';
 export { measurePbcor } from './pbcorMetrics.js';
@@ -14,17 +14,16 @@ export { RMS_LEVELS_JY, measureRms, fractionsAtOrBelow, nextUp } from './rmsMetr
 export { type RmsPlane, measureContinuum } from './measure.js';
 export { COMPUTED_RMS_HISTORY, readRmsPlane, computeRmsPlane, writeComputedRms } from './rmsSource.js';
 export { CONTINUUM_RULES } from './continuumRules.js';
-export { QL_LAYOUT, QL_CELL_ARCSEC } from './ql.js';
 export { type Annotation, QA_KEYWORD_COMMENTS, qaKeywords, annotateFits } from './annotate.js';
 export { type MoveHooks, type MovedFile, type MoveResult, type PlacedBy, REJECT_DIRECTORY, moveToRejected } from './reject.js';
-export { sha256File } from '../hash.js';
+export { sha256File } from '../io/hash.js';
 export { qaJsonName, writeQaJson, summarizeQa } from './report.js';
 export { type AlphaMetrics, type AlphaOptions, type AlphaPlanes, type PlaneSource, highSnrPixels, gather, measureAlpha } from './alphaMetrics.js';
 export { type CatalogMetrics, QUALITY_FLAG_COLUMN, readComponentCatalog, imagedAreaSqDeg, measureCatalog } from './catalogMetrics.js';
 export { type SeMetrics, type SeQaResult, type SeSettings, loadSeSettings, seRules } from './seRules.js';
-export { SE_LAYOUT, SE_CELL_ARCSEC, SE_COMPANION_IMAGES, SAME_GRID_TOLERANCE_PIXELS, checkOnGrid, sameSky, summarizeSe } from './se.js';
+export { SE_COMPANION_IMAGES, SAME_GRID_TOLERANCE_PIXELS, checkOnGrid, sameSky, summarizeSe } from './se.js';
 export * from './cubeTypes.js';
-export { type CubeFile, type CubeProduct, type CubeDiscoverOptions, CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS, discoverCube, missingSpws, windowFiles, cubeProductInfo } from './cubeDiscover.js';
+export { type CubeFile, type CubeProduct, type CubeDiscoverOptions, discoverCube, missingSpws, windowFiles, cubeProductInfo } from './cubeDiscover.js';
 export { type BeamTableRow, hasBeamTable, readBeamTable } from './cubeBeams.js';
 export { type PlaneBeam, type PlanePlan, type CubeFilePlan, inspectCubeFile, checkSameGrid } from './cubeLayout.js';
 export { type PlaneStatistics, type MeasuredPlane, type PlaneProgress, PlaneScanner, measureCubePlanes } from './cubeMeasure.js';

@@ -19,11 +19,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AtomicFile, syncDirectory } from '../atomic.js';
-import { sha256File } from '../hash.js';
+import { AtomicFile, syncDirectory } from '../io/atomic.js';
+import { sha256File } from '../io/hash.js';
 import { InputMissingError, IoError, JobError, OutputError, fsError } from '../errors.js';
-import { pathExists } from '../fsutil.js';
-import { openForReading } from '../open.js';
+import { pathExists } from '../io/fsutil.js';
+import { openForReading } from '../io/open.js';
 
 export const REJECT_DIRECTORY = 'QA_REJECTED';
 const CHUNK_BYTES = 8 << 20;

@@ -3,7 +3,7 @@
  * paragraph an operator reads in the node's .err file.
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { QaResult } from './types.js';
 
 /** `<product stem>.qa.json`. */

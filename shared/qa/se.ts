@@ -12,27 +12,10 @@
 import { DataError } from '../errors.js';
 import type { FitsHeader } from '../fits/index.js';
 import { angularSeparation, pixelScaleArcsec } from '../wcs/index.js';
-import type { ProductLayout } from './discover.js';
 import { celestialWcs } from './headerMetrics.js';
 import { readPlaneHeader, type ImagePlane } from './planes.js';
 import { summarizeQa } from './report.js';
 import type { SeQaResult } from './seRules.js';
-
-export const SE_LAYOUT: ProductLayout = {
-  type: 'se',
-  qaType: 'SE',
-  roles: [
-    { role: 'image', suffix: 'I.iter3.image.pbcor.tt0.subim.fits', required: true },
-    { role: 'rms', suffix: 'I.iter3.image.pbcor.tt0.rms.subim.fits', required: false },
-    { role: 'tt1', suffix: 'I.iter3.image.pbcor.tt1.subim.fits', required: true },
-    { role: 'alpha', suffix: 'I.iter3.alpha.subim.fits', required: true },
-    { role: 'alphaError', flag: 'alpha-error', suffix: 'I.iter3.alpha.error.subim.fits', required: true },
-    { role: 'catalog', suffix: 'I.catalog.csv', required: false },
-  ],
-};
-
-/** SE cell size (the `06` name token, 0.6"), used when neither the header nor the name gives one. */
-export const SE_CELL_ARCSEC = 0.6;
 
 /** The images that must lie on tt0's grid, by role, with the name used in messages. */
 export const SE_COMPANION_IMAGES: readonly { role: 'rms' | 'tt1' | 'alpha' | 'alphaError'; what: string }[] = [

@@ -5,12 +5,13 @@
  * Values that could not be measured (an all-blank image has no peak) are `null`, never NaN:
  * JSON has no NaN, and a reader must be able to tell "not measured" from a number.
  */
+import type { VlassProductKind } from '../vlass/discover.js';
 
 /** Overall verdict: the worst rule outcome. */
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
 
 /** Product type as VLASSPT writes it. */
-export type QaProductType = 'QL' | 'SE' | 'CC';
+export type QaProductType = VlassProductKind;
 
 /**
  * Outcome of one rule: `off` when CAPO switched the rule off (reported, never judged);

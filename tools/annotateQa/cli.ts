@@ -8,26 +8,8 @@
  */
 import { join } from 'node:path';
 import type { ToolSpec } from '../../shared/cli/run.js';
-import {
-  CONTINUUM_RULES,
-  QL_CELL_ARCSEC,
-  QL_LAYOUT,
-  computeRmsPlane,
-  discoverProduct,
-  evaluateRules,
-  loadRuleConfigs,
-  measureContinuum,
-  overallVerdict,
-  productInfo,
-  readRmsPlane,
-  readSinglePlane,
-  summarizeQa,
-  writeComputedRms,
-  type QaResult,
-  type RmsPlane,
-  deliverQa,
-  imageCellArcsec,
-} from '../../shared/qa/index.js';
+import { CONTINUUM_RULES, computeRmsPlane, evaluateRules, loadRuleConfigs, measureContinuum, overallVerdict, productInfo, readRmsPlane, readSinglePlane, summarizeQa, writeComputedRms, type QaResult, type RmsPlane, deliverQa, imageCellArcsec } from '../../shared/qa/index.js';
+import { QL_CELL_ARCSEC, QL_LAYOUT, discoverProduct } from '../../shared/vlass/index.js';
 import { type ContinuumQaFlags, withContinuumQaFlags } from '../continuum-qa-flags.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQa';

@@ -10,34 +10,8 @@
  */
 import { basename, join } from 'node:path';
 import type { ToolSpec } from '../../shared/cli/run.js';
-import {
-  SE_CELL_ARCSEC,
-  SE_COMPANION_IMAGES,
-  SE_LAYOUT,
-  checkOnGrid,
-  computeRmsPlane,
-  discoverProduct,
-  evaluateRules,
-  imageCellArcsec,
-  imagedAreaSqDeg,
-  loadRuleConfigs,
-  loadSeSettings,
-  measureAlpha,
-  measureCatalog,
-  measureContinuum,
-  overallVerdict,
-  productInfo,
-  readComponentCatalog,
-  readRmsPlane,
-  readSinglePlane,
-  seRules,
-  summarizeSe,
-  writeComputedRms,
-  type RmsPlane,
-  type SeMetrics,
-  type SeQaResult,
-  deliverQa,
-} from '../../shared/qa/index.js';
+import { SE_COMPANION_IMAGES, checkOnGrid, computeRmsPlane, evaluateRules, imageCellArcsec, imagedAreaSqDeg, loadRuleConfigs, loadSeSettings, measureAlpha, measureCatalog, measureContinuum, overallVerdict, productInfo, readComponentCatalog, readRmsPlane, readSinglePlane, seRules, summarizeSe, writeComputedRms, type RmsPlane, type SeMetrics, type SeQaResult, deliverQa } from '../../shared/qa/index.js';
+import { SE_CELL_ARCSEC, SE_LAYOUT, discoverProduct } from '../../shared/vlass/index.js';
 import { type ContinuumQaFlags, withContinuumQaFlags } from '../continuum-qa-flags.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQaSE';

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../shared/atomic.js';
+import { writeFileAtomic } from '../../shared/io/atomic.js';
 import type { ToolSpec } from '../../shared/cli/run.js';
 import { ExitCode, InputMissingError, UsageError } from '../../shared/errors.js';
 import { judgeCasaRun, type CasaVerdict } from '../../shared/casa/verdict.js';

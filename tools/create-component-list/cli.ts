@@ -8,8 +8,8 @@
 import type { ToolSpec } from '../../shared/cli/run.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { ExitCode } from '../../shared/errors.js';
-import { discoverProduct } from '../../shared/qa/index.js';
-import { SE_COMPONENT_LAYOUT } from '../../shared/componentlist/layout.js';
+import { discoverProduct } from '../../shared/vlass/index.js';
+import { SE_CATALOG_LAYOUT } from '../../shared/vlass/products.js';
 import { makeComponentList } from '../../shared/componentlist/run.js';
 import { type FindSourcesOptions, MAX_ATROUS_JMAX } from '../../shared/sources/index.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
@@ -44,7 +44,7 @@ export const createComponentListTool: ToolSpec<Args> = {
 
   async run(ctx, args) {
     ctx.stage('discovering', { dir: args.dir });
-    const product = await discoverProduct(SE_COMPONENT_LAYOUT, {
+    const product = await discoverProduct(SE_CATALOG_LAYOUT, {
       dir: args.dir,
       explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
     });

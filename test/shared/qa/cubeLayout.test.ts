@@ -9,18 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, InputMissingError, UsageError } from '../../../shared/errors.js';
 import { writeCubeProduct } from '../../../fixtures/vlass/index.js';
-import {
-  MANIFEST_FILE,
-  VLASS_CUBE_SPWS,
-  checkSameGrid,
-  cubeProductInfo,
-  discoverCube,
-  inspectCubeFile,
-  missingSpws,
-  readBeamTable,
-  windowFiles,
-  type CubeFile,
-} from '../../../shared/qa/index.js';
+import { checkSameGrid, cubeProductInfo, discoverCube, inspectCubeFile, missingSpws, readBeamTable, windowFiles, type CubeFile } from '../../../shared/qa/index.js';
+import { MANIFEST_FILE, VLASS_CUBE_SPWS } from '../../../shared/vlass/index.js';
 import { FitsReader } from '../../../shared/fits/index.js';
 import { appendBeamTable, writeCube } from './cubeFiles.js';
 import { scratch } from './images.js';

@@ -12,18 +12,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FitsReader } from '../../../shared/fits/index.js';
-import {
-  CUBE_WINDOW_SUFFIX,
-  PlaneScanner,
-  chooseReference,
-  discoverCube,
-  inspectCubeFile,
-  judgePlanes,
-  loadCubeSettings,
-  measureCubePlanes,
-  type CubeFile,
-  type MeasuredPlane,
-} from '../../../shared/qa/index.js';
+import { PlaneScanner, chooseReference, discoverCube, inspectCubeFile, judgePlanes, loadCubeSettings, measureCubePlanes, type CubeFile, type MeasuredPlane } from '../../../shared/qa/index.js';
+import { CUBE_WINDOW_SUFFIX } from '../../../shared/vlass/index.js';
 import { loadCapo } from '../../../shared/capo/capo.js';
 import { REPO_ROOT } from '../../helpers/realdata.js';
 import { sha256 } from './images.js';

@@ -8,7 +8,8 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, InputMissingError, UsageError } from '../../../shared/errors.js';
-import { SE_LAYOUT, checkOnGrid, discoverProduct, productFiles, productInfo, readSinglePlane, sameSky } from '../../../shared/qa/index.js';
+import { checkOnGrid, productInfo, readSinglePlane, sameSky } from '../../../shared/qa/index.js';
+import { SE_LAYOUT, discoverProduct, productFiles } from '../../../shared/vlass/index.js';
 import { scratch } from './images.js';
 import { SE_STEM, copySeFixture, rewriteImage, sePath, writeReferenceCatalog } from './seProduct.js';
 

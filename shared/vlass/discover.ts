@@ -1,5 +1,5 @@
 /**
- * Finding the files of one VLASS product to QA.
+ * Finding the files of one VLASS product (QA and the component list alike).
  *
  * A layout names the files a product type has, by role, as the suffix that follows the
  * product stem (QL: `image` = `<stem>.I.iter1.image.pbcor.tt0.subim.fits`). Files are found:
@@ -16,9 +16,11 @@ import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
-import { parseProductName, type ProductName, type ProductType } from '../vlass/naming.js';
-import type { QaProductInfo, QaProductType } from './types.js';
-import { isDirectory, isFile, listFiles } from '../fsutil.js';
+import { parseProductName, type ProductName, type ProductType } from './naming.js';
+import { isDirectory, isFile, listFiles } from '../io/fsutil.js';
+
+/** The product type as VLASSPT and the QA results write it. */
+export type VlassProductKind = 'QL' | 'SE' | 'CC';
 
 export const MANIFEST_FILE = 'pipeline_manifest.xml';
 
@@ -36,7 +38,7 @@ export interface ProductLayout {
   /** The type token in VLASS names (ql, se, cc). */
   type: ProductType;
   /** The type as VLASSPT writes it. */
-  qaType: QaProductType;
+  qaType: VlassProductKind;
   /** The first role is the product's main image: it names the product. */
   roles: readonly FileRole[];
 }
@@ -160,18 +162,6 @@ export function productFiles(product: DiscoveredProduct): string[] {
     for (const name of listFiles(product.directory)) if (name.startsWith(`${product.stem}.`)) files.add(join(product.directory, name));
   }
   return [...files].sort();
-}
-
-/** Product fields of the QA result. */
-export function productInfo(layout: ProductLayout, product: DiscoveredProduct): QaProductInfo {
-  return {
-    name: product.stem,
-    epoch: product.name?.epoch ?? null,
-    type: layout.qaType,
-    tile: product.name?.tile ?? null,
-    phaseCenter: product.name?.phaseCenter ?? null,
-    files: { ...product.files },
-  };
 }
 
 function checkFile(path: string, what: string): string {

@@ -3,8 +3,8 @@ import { closeSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, ExitCode, InputMissingError, exitCodeFor } from '../../shared/errors.js';
-import { openForReading, readExactlyInto } from '../../shared/open.js';
+import { DataError, ExitCode, InputMissingError, exitCodeFor } from '../../../shared/errors.js';
+import { openForReading, readExactlyInto } from '../../../shared/io/open.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'open-'));
 

@@ -5,7 +5,7 @@
  * exit 65).
  */
 import { constants as fsConstants, openSync, readSync } from 'node:fs';
-import { DataError, fsError } from './errors.js';
+import { DataError, fsError } from '../errors.js';
 
 export function openForReading(path: string): number {
   try {

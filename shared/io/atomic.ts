@@ -9,7 +9,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { fsError } from './errors.js';
+import { fsError } from '../errors.js';
 
 const liveTemporaries = new Set<string>();
 

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicFile, pendingTemporaries, removeAllTemporaries, writeFileAtomic } from '../../shared/atomic.js';
-import { OutputError } from '../../shared/errors.js';
+import { AtomicFile, pendingTemporaries, removeAllTemporaries, writeFileAtomic } from '../../../shared/io/atomic.js';
+import { OutputError } from '../../../shared/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
 
