@@ -14,6 +14,7 @@ export const TOOLS: Record<string, ToolLoader> = {
   'annotateQa': async () => (await import('./annotateQa/cli.js')).annotateQaTool,
   'annotateQaSE': async () => (await import('./annotateQaSE/cli.js')).annotateQaSETool,
   'annotateQaSECube': async () => (await import('./annotateQaSECube/cli.js')).annotateQaSECubeTool,
+  split: async () => (await import('./split/cli.js')).splitTool,
   'vlass-events': async () => (await import('./vlass-events/cli.js')).vlassEventsTool,
 };
 

@@ -76,6 +76,8 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** Readable log lines instead of JSON (default: stderr is a terminal). */
   prettyLogs?: boolean;
+  /** stdout is a terminal: events are also printed there as readable lines (default: asks stdout). */
+  stdoutTerminal?: boolean;
   /** Told what a supervising thread needs to record an interruption (supervise.ts). */
   observer?: RunObserver;
 }
@@ -181,6 +183,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       log,
       statusFile,
       requireDelivery: args.requireEvents,
+      print: (options.stdoutTerminal ?? Boolean(process.stdout.isTTY)) && !args.json ? { format: 'human', write } : undefined,
     });
     reportNode = events.hasBroker && !spec.quietEvents;
     if (reportNode) events.emit({ kind: 'node', state: 'started', node: nodeName(spec.name) }, true);

@@ -8,12 +8,13 @@
  * On a signal the main thread terminates the worker (V8 stops running JavaScript at once),
  * removes the temporaries the worker reported, appends the `interrupted` record to the status
  * file and exits 130/143. The worker reports each temporary before creating it and after
- * renaming it (shared/atomic.ts), so the main thread's list never misses a file on disk.
+ * renaming it (shared/io/atomic.ts), so the main thread's list never misses a file on disk;
+ * child processes (taql) are reported while they run and killed before the clean-up.
  */
 import { appendFileSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { LevelWithSilent } from 'pino';
-import { setTemporaryObserver } from '../io/atomic.js';
+import { setChildObserver, setTemporaryObserver } from '../io/atomic.js';
 import { VERSION_STRING } from '../buildinfo.js';
 import { ExitCode, InterruptedError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -30,11 +31,14 @@ interface WorkerStart {
   argv: string[];
   /** The main thread's stderr is a terminal (a worker's own streams never are). */
   prettyLogs: boolean;
+  /** The main thread's stdout is a terminal. */
+  stdoutTerminal: boolean;
 }
 
 /** What the worker tells the main thread, in the order things happen. */
 type WorkerMessage =
   | { kind: 'temporary'; op: 'add' | 'remove'; path: string }
+  | { kind: 'child'; op: 'add' | 'remove'; pid: number }
   | { kind: 'context'; statusFile?: string; logLevel: LevelWithSilent }
   | { kind: 'stage'; name: string }
   | { kind: 'exit'; code: number };
@@ -64,12 +68,13 @@ function bundleSource(): string {
 /** Main thread: runs `tool` on a worker, handles signals, resolves to the exit code. */
 export function superviseTool(tool: string, argv: string[]): Promise<number> {
   const temporaries = new Set<string>();
+  const children = new Set<number>();
   let statusFile: string | undefined;
   let logLevel: LevelWithSilent = 'info';
   let stage = 'starting';
   let interrupting = false;
 
-  const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY) };
+  const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY), stdoutTerminal: Boolean(process.stdout.isTTY) };
   const worker = new Worker(bundleSource(), { eval: true, workerData: start, stdout: false, stderr: false });
 
   return new Promise<number>((resolve) => {
@@ -78,6 +83,9 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
       if (m.kind === 'temporary') {
         if (m.op === 'add') temporaries.add(m.path);
         else temporaries.delete(m.path);
+      } else if (m.kind === 'child') {
+        if (m.op === 'add') children.add(m.pid);
+        else children.delete(m.pid);
       } else if (m.kind === 'context') {
         statusFile = m.statusFile;
         logLevel = m.logLevel;
@@ -97,6 +105,14 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
       if (interrupting) return;
       interrupting = true;
       const err = new InterruptedError(signal);
+      // Children first (a taql copy would go on writing into a temporary being removed).
+      for (const pid of children) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       void worker.terminate().then(async () => {
         for (const path of temporaries) rmSync(path, { recursive: true, force: true });
         const log = await createLogger({ tool, level: logLevel, pretty: start.prettyLogs });
@@ -121,6 +137,7 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
 export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStart): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   setTemporaryObserver((op, path) => post({ kind: 'temporary', op, path }));
+  setChildObserver((op, pid) => post({ kind: 'child', op, pid }));
   const observer: RunObserver = {
     context: (statusFile, logLevel) => post({ kind: 'context', statusFile, logLevel }),
     stage: (name) => post({ kind: 'stage', name }),
@@ -131,6 +148,7 @@ export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStar
     stdout: (text) => void writeSync(1, text),
     stderr: (text) => void writeSync(2, text),
     prettyLogs: start.prettyLogs,
+    stdoutTerminal: start.stdoutTerminal,
     observer,
   });
   post({ kind: 'exit', code });

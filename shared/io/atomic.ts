@@ -15,6 +15,22 @@ const liveTemporaries = new Set<string>();
 
 /** Told of each temporary before it is created and after it is renamed or removed. */
 export type TemporaryObserver = (op: 'add' | 'remove', path: string) => void;
+/** Told of each child process (taql, CASA) while it runs, so a supervisor can stop it. */
+export type ChildObserver = (op: 'add' | 'remove', pid: number) => void;
+let childObserver: ChildObserver | undefined;
+
+export function setChildObserver(fn: ChildObserver | undefined): void {
+  childObserver = fn;
+}
+
+/** Reports a running child process (its pid) to the supervisor; call forgetChild when it exits. */
+export function trackChild(pid: number): void {
+  childObserver?.('add', pid);
+}
+
+export function forgetChild(pid: number): void {
+  childObserver?.('remove', pid);
+}
 let observer: TemporaryObserver | undefined;
 
 /**
