@@ -4,6 +4,7 @@
  * recognised by its "Error in TaQL command" text and turned into our error classes.
  */
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { forgetChild, trackChild } from '../io/atomic.js';
 import { DataError, IoError, TemporaryError } from '../errors.js';
 
@@ -18,12 +19,20 @@ export class TaqlError extends DataError {
   }
 }
 
+/**
+ * casacore refuses to start without HOME ("The HOME environment variable has not been set"),
+ * and HTCondor jobs often run without one: give it the scratch directory's temp area then.
+ */
+function taqlEnvironment(): NodeJS.ProcessEnv {
+  return process.env.HOME ? process.env : { ...process.env, HOME: tmpdir() };
+}
+
 /** Runs one TaQL command; resolves to its output rows (tab-separated fields), `Unit:` lines dropped. */
 export function taql(command: string, what: string): Promise<string[][]> {
   return new Promise((resolve, reject) => {
     let child;
     try {
-      child = spawn(TAQL, ['-nopr', '-noph', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(TAQL, ['-nopr', '-noph', command], { stdio: ['ignore', 'pipe', 'pipe'], env: taqlEnvironment() });
     } catch (err) {
       reject(new TemporaryError(`${what}: cannot run ${TAQL} (${(err as Error).message})`));
       return;

@@ -142,9 +142,15 @@ export function lockImageDirectory(dir: string, log: Logger, staleAfterMs: numbe
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
+      // Tracked like a temporary once it is ours: on SIGTERM the supervisor removes it. (Never
+      // before: that could remove another holder's lock.)
+      trackTemporary(file);
       writeSync(fd, JSON.stringify(me) + '\n');
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      return () => {
+        rmSync(file, { force: true });
+        forgetTemporary(file);
+      };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw new OutputError(`${file}: cannot create the lock (${code}); check the cache directory is writable`);

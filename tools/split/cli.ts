@@ -88,6 +88,7 @@ function imagesFrom(args: Args): PlannedImage[] {
     ];
   } catch (err) {
     // A bad flag value is a usage error, not bad data.
-    throw new UsageError((err as Error).message.replace(/^command line: /, ''));
+    const flag = (key: string) => (key.startsWith('measurementSets') ? '--ms' : `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);
+    throw new UsageError((err as Error).message.replace(/^command line: (\w+)(?:\[\d+\])?/, (_, key: string) => flag(key)));
   }
 }
