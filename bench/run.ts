@@ -12,6 +12,7 @@ import { benchSources } from './sources.bench.js';
 import { benchCubeCatalog } from './cube-catalog.bench.js';
 import { benchAnnotateQa } from './annotate-qa.bench.js';
 import { benchEvents } from './events.bench.js';
+import { benchSplit } from './split.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
   events: benchEvents,
+  split: benchSplit,
 };
 
 const args = process.argv.slice(2);

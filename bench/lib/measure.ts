@@ -11,6 +11,8 @@ export interface Subject {
   /** argv; run without a shell. */
   command: string[];
   cwd?: string;
+  /** Run before each timed run, untimed (e.g. remove the previous output and `sync`). */
+  prepare?: string[];
 }
 
 export interface Measurement {
@@ -36,6 +38,7 @@ export function measure(subjects: Subject[], runs: number, okCodes: number[] = [
   const results = subjects.map((s) => ({ name: s.name, command: s.command.join(' '), seconds: [] as number[], peakKiB: [] as number[] }));
   for (let r = 0; r < runs; r++) {
     subjects.forEach((s, i) => {
+      if (s.prepare) spawnSync(s.prepare[0], s.prepare.slice(1), { cwd: s.cwd, stdio: 'ignore' });
       const t0 = process.hrtime.bigint();
       const p = spawnSync(GNU_TIME, ['-f', '%M', ...s.command], { cwd: s.cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import schema from '../../docs/events.schema.json' with { type: 'json' };
 import { DataError } from '../errors.js';
 
@@ -57,7 +57,9 @@ export interface VlassEvent extends EventFields {
   workflow: WorkflowRef;
 }
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile<VlassEvent>(schema);
+/** Compiled on first use: most runs report no event, and compiling costs start-up time. */
+let validator: ValidateFunction<VlassEvent> | undefined;
+const validate = (value: unknown): value is VlassEvent => (validator ??= new Ajv({ allErrors: true, strict: true }).compile<VlassEvent>(schema))(value);
 
 /** A complete event, stamped now with a fresh id. Checked against the schema. */
 export function makeEvent(env: Environment, source: EventSource, workflow: WorkflowRef, fields: EventFields): VlassEvent {
@@ -73,7 +75,7 @@ export function sourceOf(tool: string, version: string): EventSource {
 /** Checks a decoded object against the schema; DataError naming `origin` and every problem. */
 export function checkEvent(value: unknown, origin: string): VlassEvent {
   if (validate(value)) return value;
-  const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`);
+  const problems = (validator?.errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`);
   throw new DataError(`${origin}: not a ${EVENT_SCHEMA} event: ${problems.join('; ')}`);
 }
 

@@ -1,6 +1,6 @@
 /**
  * What split needs to know of a measurement set before touching it: that it is a casacore
- * table with a FIELD subtable, its fields (name, J2000 direction, source id), its row count,
+ * table with a FIELD subtable, its fields (name, J2000 direction, source id),
  * which subtables are present and which its keywords name but are absent (real archives lack
  * e.g. the ASDM_* tables), and its size and newest modification time (the cache's staleness key).
  */
@@ -20,7 +20,6 @@ export interface MsField {
 
 export interface MsInfo {
   path: string;
-  rows: number;
   fields: MsField[];
   /** Subtables on disk (directories holding a table). */
   subtables: string[];
@@ -48,9 +47,8 @@ export async function inspectMeasurementSet(path: string): Promise<MsInfo> {
   const referenced = referencedSubtables(path);
   const absentSubtables = referenced.filter((s) => !subtables.includes(s));
   const fields = await readFields(path);
-  const [[rows] = ['0']] = await taql(`select gcount() from ${taqlPath(path)}`, `${path}: counting rows`);
   const { sizeBytes, newestMtimeMs } = treeStats(path);
-  return { path, rows: Number(rows), fields, subtables, absentSubtables, sizeBytes, newestMtimeMs };
+  return { path, fields, subtables, absentSubtables, sizeBytes, newestMtimeMs };
 }
 
 function isTable(dir: string): boolean {
@@ -72,7 +70,7 @@ export function referencedSubtables(path: string): string[] {
 }
 
 /** FIELD rows with their J2000 phase centres; any other frame is refused (65). */
-async function readFields(ms: string): Promise<MsField[]> {
+export async function readFields(ms: string): Promise<MsField[]> {
   const field = taqlPath(join(ms, 'FIELD'));
   const rows = await taql(
     `select NAME, string(PHASE_DIR[0,0],'%.17g'), string(PHASE_DIR[0,1],'%.17g'), SOURCE_ID from ${field}`,

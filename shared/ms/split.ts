@@ -14,7 +14,8 @@ import type { MsInfo } from './inspect.js';
 import { TaqlError, taql, taqlPath } from './taql.js';
 
 export interface SplitResult {
-  rows: number;
+  /** Rows per original FIELD_ID among the selected, counted in the source (for verification). */
+  sourceRowsPerField: Record<number, number>;
   /** What the split could not carry over (absent in the input), for the log. */
   absentSubtables: string[];
 }
@@ -27,37 +28,63 @@ export async function splitByField(info: MsInfo, fieldIds: number[], output: str
   const ids = `[${fieldIds.join(',')}]`;
 
   onStep('copy', 0);
+  // While taql copies, two read-only questions to the source run beside it (the second core):
+  // the rows per field (for verification) and the selected rows' time range (for POINTING).
+  const [, perField, [[tmin, tmax] = []]] = await Promise.all([
+    copySelectedRows(info, input, ids, output),
+    rowsPerField(info.path, fieldIds),
+    taql(`select string(gmin(TIME-INTERVAL/2),'%.17g'), string(gmax(TIME+INTERVAL/2),'%.17g') from ${input} where FIELD_ID in ${ids}`, `${info.path}: selected time range`),
+  ]);
+  for (const sub of info.subtables) {
+    if (!existsSync(join(output, sub, 'table.dat'))) cpSync(join(info.path, sub), join(output, sub), { recursive: true });
+  }
+
+  onStep('reindex', 0.8);
+  await taql(`update ${out} set FIELD_ID = ${reindexExpression(fieldIds)}`, `${output}: re-indexing FIELD_ID`);
+
+  onStep('prune', 0.9);
+  const pruning = [taql(`delete from ${taqlPath(join(output, 'FIELD'))} where ROWID() not in ${ids}`, `${output}/FIELD: keeping the selected fields`)];
+  if (info.subtables.includes('SOURCE')) {
+    const sources = [...new Set(fieldIds.map((id) => info.fields[id].sourceId).filter((s) => s >= 0))];
+    pruning.push(taql(`delete from ${taqlPath(join(output, 'SOURCE'))} where SOURCE_ID not in [${[-2, ...sources].join(',')}]`, `${output}/SOURCE: keeping the selected fields' sources`));
+  }
+  if (info.subtables.includes('POINTING') && tmin !== undefined) {
+    pruning.push(
+      taql(`delete from ${taqlPath(join(output, 'POINTING'))} where TIME+INTERVAL/2 < ${tmin} || TIME-INTERVAL/2 > ${tmax}`, `${output}/POINTING: keeping the selected time range`),
+    );
+  }
+  await Promise.all(pruning);
+  return { sourceRowsPerField: perField, absentSubtables: info.absentSubtables };
+}
+
+/**
+ * FIELD_ID's new value as a TaQL expression: the selected ids fall in a few runs of
+ * consecutive ids (one per OTF stripe), each shifted down by a constant, so a short iif chain
+ * does it; a lookup array indexed by FIELD_ID would cost half again as much per row.
+ */
+export function reindexExpression(fieldIds: number[]): string {
+  const runs: Array<{ last: number; shift: number }> = [];
+  fieldIds.forEach((id, i) => {
+    const run = runs.at(-1);
+    if (run && id === run.last + 1 && id - i === run.shift) run.last = id;
+    else runs.push({ last: id, shift: id - i });
+  });
+  const shifted = (shift: number) => (shift === 0 ? 'FIELD_ID' : `FIELD_ID-${shift}`);
+  return runs.slice(0, -1).reduceRight((rest, run) => `iif(FIELD_ID<=${run.last},${shifted(run.shift)},${rest})`, shifted(runs.at(-1)!.shift));
+}
+
+async function copySelectedRows(info: MsInfo, input: string, ids: string, output: string): Promise<void> {
   try {
-    await taql(`select from ${input} where FIELD_ID in ${ids} giving ${out} as plain`, `${info.path}: copying the selected rows`);
+    await taql(`select from ${input} where FIELD_ID in ${ids} giving ${taqlPath(output)} as plain`, `${info.path}: copying the selected rows`);
   } catch (err) {
     // Only an absent subtable (one the input's keywords name) is tolerated here.
     const absent = err instanceof TaqlError ? /Table (\S+) does not exist/.exec(err.detail)?.[1] : undefined;
     if (!absent || !info.absentSubtables.some((s) => absent.endsWith(`/${s}`)) || !existsSync(join(output, 'table.dat'))) throw err;
   }
-  for (const sub of info.subtables) {
-    if (!existsSync(join(output, sub, 'table.dat'))) cpSync(join(info.path, sub), join(output, sub), { recursive: true });
-  }
+}
 
-  onStep('reindex', 0.7);
-  const mapping = new Array<number>(info.fields.length).fill(-1);
-  fieldIds.forEach((id, i) => (mapping[id] = i));
-  await taql(`update ${out} set FIELD_ID = [${mapping.join(',')}][FIELD_ID]`, `${output}: re-indexing FIELD_ID`);
-
-  onStep('prune', 0.85);
-  await taql(`delete from ${taqlPath(join(output, 'FIELD'))} where ROWID() not in ${ids}`, `${output}/FIELD: keeping the selected fields`);
-  if (info.subtables.includes('SOURCE')) {
-    const sources = [...new Set(fieldIds.map((id) => info.fields[id].sourceId).filter((s) => s >= 0))];
-    await taql(`delete from ${taqlPath(join(output, 'SOURCE'))} where SOURCE_ID not in [${[-2, ...sources].join(',')}]`, `${output}/SOURCE: keeping the selected fields' sources`);
-  }
-  const [[rows = '0', tmin, tmax] = []] = await taql(
-    `select gcount(), string(gmin(TIME-INTERVAL/2),'%.17g'), string(gmax(TIME+INTERVAL/2),'%.17g') from ${out}`,
-    `${output}: selected time range`,
-  );
-  if (info.subtables.includes('POINTING') && tmin !== undefined) {
-    await taql(
-      `delete from ${taqlPath(join(output, 'POINTING'))} where TIME+INTERVAL/2 < ${tmin} || TIME-INTERVAL/2 > ${tmax}`,
-      `${output}/POINTING: keeping the selected time range`,
-    );
-  }
-  return { rows: Number(rows), absentSubtables: info.absentSubtables };
+/** Rows per FIELD_ID among `ids`. */
+export async function rowsPerField(ms: string, ids: number[]): Promise<Record<number, number>> {
+  const rows = await taql(`select FIELD_ID, gcount() from ${taqlPath(ms)} where FIELD_ID in [${ids.join(',')}] groupby FIELD_ID`, `${ms}: rows per field`);
+  return Object.fromEntries(rows.map((r) => [Number(r[0]), Number(r[1])]));
 }

@@ -16,7 +16,7 @@ import { JobError, exitCodeFor } from '../errors.js';
 import { casaSplit } from '../ms/casaSplit.js';
 import { inspectMeasurementSet } from '../ms/inspect.js';
 import { selectFields } from '../ms/select.js';
-import { splitByField } from '../ms/split.js';
+import { rowsPerField, splitByField } from '../ms/split.js';
 import { verifySplit } from '../ms/verify.js';
 import {
   imageDirectory,
@@ -106,13 +106,14 @@ async function splitImage(image: PlannedImage, options: SplitOptions, progress: 
         report('started');
         tmp = temporaryBeside(target);
         let absentSubtables = info.absentSubtables;
-        if (options.backend === 'casa') await casaSplit(options.casaPath!, planned.path, tmp, fieldIds);
-        else absentSubtables = (await splitByField(info, fieldIds, tmp, (_, fraction) => report('progress', { progress: fraction }))).absentSubtables;
+        let sourceRowsPerField: Record<number, number>;
+        if (options.backend === 'casa') [, sourceRowsPerField] = await Promise.all([casaSplit(options.casaPath!, planned.path, tmp, fieldIds), rowsPerField(planned.path, fieldIds)]);
+        else ({ absentSubtables, sourceRowsPerField } = await splitByField(info, fieldIds, tmp, (_, fraction) => report('progress', { progress: fraction })));
         report('done', { progress: 1 });
 
         step = 'verify';
         report('started');
-        const verified = await verifySplit(info, selection.selected, tmp);
+        const verified = await verifySplit(info, selection.selected, tmp, sourceRowsPerField);
         report('done', { progress: 1, message: `${verified.rows} rows, ${verified.fields.length} fields` });
 
         step = 'cache';
