@@ -13,6 +13,8 @@ export const ExitCode = {
   USAGE: 64,
   DATA_ERR: 65,
   NO_INPUT: 66,
+  /** A program the command needs is not installed here (EX_UNAVAILABLE): `vlass-dag submit` without HTCondor. */
+  UNAVAILABLE: 69,
   /** A bug in this program (EX_SOFTWARE). */
   SOFTWARE: 70,
   CANT_CREATE: 73,
@@ -46,6 +48,7 @@ export const EXIT_CODES: readonly ExitCodeInfo[] = [
   { code: ExitCode.USAGE, name: 'usage', brief: 'usage', retry: false, meaning: 'bad flags or arguments' },
   { code: ExitCode.DATA_ERR, name: 'data error', brief: 'bad input data', retry: false, meaning: 'an input exists but its content is wrong (corrupt FITS, malformed CSV)' },
   { code: ExitCode.NO_INPUT, name: 'no input', brief: 'input missing', retry: false, meaning: 'an input file or directory is missing or unreadable' },
+  { code: ExitCode.UNAVAILABLE, name: 'unavailable', brief: 'unavailable here', retry: false, meaning: 'a program the command needs is not installed here (`vlass-dag submit` where `condor_submit_dag` is not on the PATH)' },
   { code: ExitCode.SOFTWARE, name: 'software', brief: 'internal error', retry: false, meaning: 'a bug in this program (report it; the stack trace is logged at `--log-level debug`)' },
   { code: ExitCode.CANT_CREATE, name: 'cannot create', brief: 'cannot create output', retry: false, meaning: 'the output directory is missing or not writable' },
   { code: ExitCode.IO_ERR, name: 'I/O error', brief: 'I/O error', retry: true, meaning: 'reading or writing failed part way (disk full, quota)' },

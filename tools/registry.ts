@@ -15,6 +15,7 @@ export const TOOLS: Record<string, ToolLoader> = {
   'annotateQaSE': async () => (await import('./annotateQaSE/cli.js')).annotateQaSETool,
   'annotateQaSECube': async () => (await import('./annotateQaSECube/cli.js')).annotateQaSECubeTool,
   split: async () => (await import('./split/cli.js')).splitTool,
+  'vlass-dag': async () => (await import('./vlass-dag/cli.js')).vlassDagTool,
   'vlass-events': async () => (await import('./vlass-events/cli.js')).vlassEventsTool,
 };
 

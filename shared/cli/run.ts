@@ -47,6 +47,8 @@ export interface ToolContext {
   print(text: string): void;
   /** The absolute --status-file, if given. */
   statusFile?: string;
+  /** Aborted on SIGINT/SIGTERM (reason: the signal name) for tools with cooperativeInterrupt. */
+  interrupted: AbortSignal;
 }
 
 export interface ToolSpec<A> {
@@ -57,6 +59,11 @@ export interface ToolSpec<A> {
   capoPrefixes: string[];
   /** No automatic node events (started, each stage, done) for this tool: vlass-events. */
   quietEvents?: boolean;
+  /**
+   * The tool stops itself on a signal (ctx.interrupted) and records the interruption: a DAG
+   * runner that must kill its jobs and write the rescue file. Others are stopped from outside.
+   */
+  cooperativeInterrupt?: boolean;
   options(y: Argv<CommonArgs>): Argv<CommonArgs & A>;
   run(ctx: ToolContext, args: CommonArgs & A): Promise<number>;
 }
@@ -80,11 +87,13 @@ export interface RunOptions {
   stdoutTerminal?: boolean;
   /** Told what a supervising thread needs to record an interruption (supervise.ts). */
   observer?: RunObserver;
+  /** Aborted by the supervisor on a signal, for cooperativeInterrupt tools. */
+  interrupted?: AbortSignal;
 }
 
 export interface RunObserver {
-  /** Once the arguments are parsed: the absolute status file, if any, and the log level. */
-  context(statusFile: string | undefined, logLevel: LevelWithSilent): void;
+  /** Once the arguments are parsed: the absolute status file, if any, the log level, and whether the tool stops itself on signals. */
+  context(statusFile: string | undefined, logLevel: LevelWithSilent, cooperative: boolean): void;
   /** At each stage transition. */
   stage(name: string): void;
 }
@@ -146,7 +155,9 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
 
   const log = await createLogger({ tool: spec.name, level: args.logLevel, destination: options.logDestination, pretty: options.prettyLogs });
   const statusFile = args.statusFile ? resolve(args.statusFile) : undefined;
-  options.observer?.context(statusFile, args.logLevel);
+  options.observer?.context(statusFile, args.logLevel, spec.cooperativeInterrupt === true);
+  const interruption = new AbortController();
+  options.interrupted?.addEventListener('abort', () => interruption.abort(options.interrupted!.reason), { once: true });
   const appendStatus = (record: Record<string, unknown>) => {
     if (!statusFile) return;
     const line = JSON.stringify({ time: new Date().toISOString(), tool: spec.name, version: VERSION_STRING, ...record }) + '\n';
@@ -167,7 +178,11 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     if (reportNode) events!.emit({ kind: 'node', state: 'progress', node: nodeName(spec.name), step: name }, true);
   };
 
-  const removeSignalHandlers = options.handleSignals ? installSignalHandlers(log, appendStatus) : () => {};
+  const removeSignalHandlers = !options.handleSignals
+    ? () => {}
+    : spec.cooperativeInterrupt
+      ? installCooperativeHandlers(interruption)
+      : installSignalHandlers(log, appendStatus);
   try {
     const capo = loadCapo({ profile: args.capoProfile, path: args.capoPath });
     registerSecrets(capo.secretValues());
@@ -200,8 +215,15 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       events,
       print: write,
       statusFile,
+      interrupted: interruption.signal,
     };
     const code = await spec.run(ctx, args);
+    if (interruption.signal.aborted) {
+      const signal = String(interruption.signal.reason);
+      log.warn({ exitCode: code }, `interrupted by ${signal}`);
+      appendStatus({ event: 'interrupted', stage: 'interrupted', signal, exitCode: code });
+      return code;
+    }
     if (reportNode) events.emit({ kind: 'node', state: code === 0 ? 'done' : 'failed', node: nodeName(spec.name), exitCode: code }, true);
     await events.flush();
     appendStatus({ event: 'done', stage: 'done', exitCode: code });
@@ -260,6 +282,18 @@ function formatConfig(capo: CapoConfig, prefixes: string[]): string {
     ...rows.map((r) => `${r.key} = ${r.value}    # ${r.source}`),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** For cooperativeInterrupt tools: a signal aborts ctx.interrupted; the tool finishes itself. */
+function installCooperativeHandlers(controller: AbortController): () => void {
+  const onInt = () => controller.abort('SIGINT');
+  const onTerm = () => controller.abort('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
 }
 
 /** On SIGINT/SIGTERM: remove temporaries, record it, exit 130/143. Returns an uninstaller. */

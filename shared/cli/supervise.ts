@@ -22,6 +22,9 @@ import { runTool, type RunObserver, type ToolSpec } from './run.js';
 
 declare const __VLASS_BUNDLED__: boolean | undefined;
 
+/** How long a cooperative tool has to stop itself after a signal. */
+const COOPERATIVE_GRACE_MS = 5000;
+
 /** The bundle's file name inside the single executable's assets (build/sea.ts). */
 export const BUNDLE_ASSET = 'vlass-jobs.cjs';
 
@@ -39,7 +42,7 @@ interface WorkerStart {
 type WorkerMessage =
   | { kind: 'temporary'; op: 'add' | 'remove'; path: string }
   | { kind: 'child'; op: 'add' | 'remove'; pid: number }
-  | { kind: 'context'; statusFile?: string; logLevel: LevelWithSilent }
+  | { kind: 'context'; statusFile?: string; logLevel: LevelWithSilent; cooperative: boolean }
   | { kind: 'stage'; name: string }
   | { kind: 'exit'; code: number };
 
@@ -73,6 +76,7 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
   let logLevel: LevelWithSilent = 'info';
   let stage = 'starting';
   let interrupting = false;
+  let cooperative = false;
 
   const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY), stdoutTerminal: Boolean(process.stdout.isTTY) };
   const worker = new Worker(bundleSource(), { eval: true, workerData: start, stdout: false, stderr: false });
@@ -89,6 +93,7 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
       } else if (m.kind === 'context') {
         statusFile = m.statusFile;
         logLevel = m.logLevel;
+        cooperative = m.cooperative;
       } else if (m.kind === 'stage') stage = m.name;
       else exitCode = m.code;
     });
@@ -97,13 +102,17 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
       writeSync(2, `${tool}: internal error: ${err?.stack ?? String(err)}\n`);
       exitCode = ExitCode.SOFTWARE;
     });
+    let graceTimer: NodeJS.Timeout | undefined;
     worker.on('exit', () => {
-      if (!interrupting) resolve(exitCode ?? ExitCode.SOFTWARE);
+      // A cooperative tool that stopped itself after a signal reports its own exit code.
+      if (!interrupting || (cooperative && exitCode !== undefined)) {
+        clearTimeout(graceTimer);
+        resolve(exitCode ?? ExitCode.SOFTWARE);
+      }
     });
 
-    const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-      if (interrupting) return;
-      interrupting = true;
+    /** Stops the worker from outside: kill its children, terminate it, clean up, record it. */
+    const stopHard = (signal: 'SIGINT' | 'SIGTERM') => {
       const err = new InterruptedError(signal);
       // Children first (a taql copy would go on writing into a temporary being removed).
       for (const pid of children) {
@@ -128,6 +137,18 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
         resolve(err.exitCode);
       });
     };
+    const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+      if (interrupting) return;
+      interrupting = true;
+      if (!cooperative) return stopHard(signal);
+      // The tool stops its own work (a DAG runner kills its jobs, writes the rescue file and
+      // reports its exit code); if it has not finished in time, it is stopped like any other.
+      worker.postMessage({ kind: 'interrupt', signal });
+      graceTimer = setTimeout(() => {
+        cooperative = false;
+        stopHard(signal);
+      }, COOPERATIVE_GRACE_MS);
+    };
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
@@ -138,8 +159,12 @@ export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStar
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   setTemporaryObserver((op, path) => post({ kind: 'temporary', op, path }));
   setChildObserver((op, pid) => post({ kind: 'child', op, pid }));
+  const interrupted = new AbortController();
+  parentPort!.on('message', (m: { kind?: string; signal?: string }) => {
+    if (m.kind === 'interrupt') interrupted.abort(m.signal);
+  });
   const observer: RunObserver = {
-    context: (statusFile, logLevel) => post({ kind: 'context', statusFile, logLevel }),
+    context: (statusFile, logLevel, cooperative) => post({ kind: 'context', statusFile, logLevel, cooperative }),
     stage: (name) => post({ kind: 'stage', name }),
   };
   const code = await runTool(spec, start.argv, {
@@ -150,6 +175,8 @@ export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStar
     prettyLogs: start.prettyLogs,
     stdoutTerminal: start.stdoutTerminal,
     observer,
+    interrupted: interrupted.signal,
   });
   post({ kind: 'exit', code });
+  parentPort!.removeAllListeners('message');
 }
