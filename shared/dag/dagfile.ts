@@ -6,13 +6,13 @@
  *
  * Commands understood: JOB/NODE, FINAL, SERVICE, PARENT ... CHILD ..., SCRIPT [DEFER s t]
  * PRE|POST, RETRY [UNLESS-EXIT], PRE_SKIP, ABORT-DAG-ON [RETURN], VARS, NODE_STATUS_FILE,
- * JOBSTATE_LOG, DOT, CONFIG, SET_JOB_ATTR, CATEGORY, MAXJOBS, PRIORITY. Others (SUBDAG,
- * SPLICE, INCLUDE...) are errors: our templates do not use them and the runner could not
- * honour them.
+ * JOBSTATE_LOG, DOT, CONFIG, SET_JOB_ATTR, CATEGORY, MAXJOBS, PRIORITY, and SUBDAG EXTERNAL
+ * (read, for real DAGs; the local runner refuses to run one). SPLICE and INCLUDE are errors:
+ * our templates do not use them.
  */
 import { DataError } from '../errors.js';
 
-export type NodeKind = 'job' | 'final' | 'service';
+export type NodeKind = 'job' | 'final' | 'service' | 'subdag';
 
 export interface DagScript {
   executable: string;
@@ -115,17 +115,20 @@ export function parseDag(text: string, file: string): Dag {
       return n;
     };
     const targets = (name: string | undefined, what: string): DagNode[] =>
-      name === 'ALL_NODES' ? [...dag.nodes.values()].filter((n) => n.kind === 'job') : [node(name, what)];
+      name === 'ALL_NODES' ? [...dag.nodes.values()].filter((n) => n.kind === 'job' || n.kind === 'subdag') : [node(name, what)];
     switch (keyword) {
+      case 'SUBDAG':
       case 'JOB':
       case 'NODE':
       case 'FINAL':
       case 'SERVICE': {
-        const [, name, submit, ...rest] = w;
+        // SUBDAG EXTERNAL name file.dag: a nested DAG run as its own DAGMan job.
+        if (keyword === 'SUBDAG' && w[1]?.toUpperCase() !== 'EXTERNAL') throw new DataError(`${where}: SUBDAG EXTERNAL name file.dag`);
+        const [, name, submit, ...rest] = keyword === 'SUBDAG' ? w.slice(1) : w;
         if (!name || !submit) throw new DataError(`${where}: ${keyword} needs a node name and a submit file`);
         if (dag.nodes.has(name)) throw new DataError(`${where}: node "${name}" is defined twice (first on line ${dag.nodes.get(name)!.line})`);
         if (name === 'ALL_NODES' || /[+]/.test(name)) throw new DataError(`${where}: "${name}" cannot be a node name`);
-        const kind: NodeKind = keyword === 'FINAL' ? 'final' : keyword === 'SERVICE' ? 'service' : 'job';
+        const kind: NodeKind = keyword === 'FINAL' ? 'final' : keyword === 'SERVICE' ? 'service' : keyword === 'SUBDAG' ? 'subdag' : 'job';
         if (kind === 'final' && [...dag.nodes.values()].some((n) => n.kind === 'final')) throw new DataError(`${where}: a DAG has at most one FINAL node`);
         const n: DagNode = { name, kind, submit, noop: false, line, vars: [], parents: [], children: [] };
         for (let i = 0; i < rest.length; i++) {
@@ -150,7 +153,7 @@ export function parseDag(text: string, file: string): Dag {
             for (const c of children) {
               const pn = node(p, 'PARENT');
               const cn = node(c, 'CHILD');
-              if (pn.kind !== 'job' || cn.kind !== 'job') throw new DataError(`${where}: FINAL and SERVICE nodes cannot be in PARENT/CHILD`);
+              if (pn.kind === 'final' || pn.kind === 'service' || cn.kind === 'final' || cn.kind === 'service') throw new DataError(`${where}: FINAL and SERVICE nodes cannot be in PARENT/CHILD`);
               if (!pn.children.includes(c)) pn.children.push(c);
               if (!cn.parents.includes(p)) cn.parents.push(p);
             }
@@ -188,7 +191,7 @@ export function parseDag(text: string, file: string): Dag {
         }
         pending.push(() => {
           for (const n of targets(w[1], 'RETRY')) {
-            if (n.kind !== 'job') throw new DataError(`${where}: RETRY cannot name the ${n.kind.toUpperCase()} node ${n.name}`);
+            if (n.kind === 'final' || n.kind === 'service') throw new DataError(`${where}: RETRY cannot name the ${n.kind.toUpperCase()} node ${n.name}`);
             n.retry = { count, line, ...(unlessExit !== undefined ? { unlessExit } : {}) };
           }
         });
@@ -208,7 +211,7 @@ export function parseDag(text: string, file: string): Dag {
         }
         pending.push(() => {
           for (const n of targets(w[1], 'ABORT-DAG-ON')) {
-            if (n.kind !== 'job') throw new DataError(`${where}: ABORT-DAG-ON cannot name the ${n.kind.toUpperCase()} node ${n.name}`);
+            if (n.kind === 'final' || n.kind === 'service') throw new DataError(`${where}: ABORT-DAG-ON cannot name the ${n.kind.toUpperCase()} node ${n.name}`);
             n.abortOn = { exit, line, ...(returnValue !== undefined ? { returnValue } : {}) };
           }
         });
@@ -255,11 +258,38 @@ export function parseDag(text: string, file: string): Dag {
         return;
       }
       default:
-        throw new DataError(`${where}: "${w[0]}" is not a DAG command we run (SUBDAG, SPLICE and INCLUDE are not used by our workflows); check the spelling`);
+        throw new DataError(`${where}: "${w[0]}" is not a DAG command we read (SPLICE and INCLUDE are not used by our workflows); check the spelling`);
     }
   });
   // Statements about nodes resolve in file order once every node exists (DAGMan allows them
   // before the JOB line).
   for (const apply of pending) apply();
   return dag;
+}
+
+const quoteWord = (w: string) => (/[\s"]/.test(w) || w === '' ? `"${w.replace(/(["\\])/g, '\\$1')}"` : w);
+
+/** Writes a model back as DAG text (the renderer's last step; parseDag reads it back to the same model). */
+export function formatDag(dag: Dag): string {
+  const lines: string[] = [];
+  for (const n of dag.nodes.values()) {
+    const keyword = n.kind === 'final' ? 'FINAL' : n.kind === 'service' ? 'SERVICE' : n.kind === 'subdag' ? 'SUBDAG EXTERNAL' : 'JOB';
+    lines.push([keyword, n.name, quoteWord(n.submit), ...(n.dir ? ['DIR', quoteWord(n.dir)] : []), ...(n.noop ? ['NOOP'] : [])].join(' '));
+    if (n.vars.length) lines.push(`VARS ${n.name} ${n.vars.map((v) => `${v.key}="${v.value.replace(/(["\\])/g, '\\$1')}"`).join(' ')}`);
+    for (const [when, s] of [['PRE', n.pre], ['POST', n.post]] as const)
+      if (s) lines.push(['SCRIPT', ...(s.defer ? ['DEFER', String(s.defer.status), String(s.defer.seconds)] : []), when, n.name, quoteWord(s.executable), ...s.args.map(quoteWord)].join(' '));
+    if (n.retry) lines.push(`RETRY ${n.name} ${n.retry.count}${n.retry.unlessExit !== undefined ? ` UNLESS-EXIT ${n.retry.unlessExit}` : ''}`);
+    if (n.preSkip) lines.push(`PRE_SKIP ${n.name} ${n.preSkip.exit}`);
+    if (n.abortOn) lines.push(`ABORT-DAG-ON ${n.name} ${n.abortOn.exit}${n.abortOn.returnValue !== undefined ? ` RETURN ${n.abortOn.returnValue}` : ''}`);
+    if (n.category) lines.push(`CATEGORY ${n.name} ${n.category}`);
+    if (n.priority !== undefined) lines.push(`PRIORITY ${n.name} ${n.priority}`);
+  }
+  for (const e of dag.edges) lines.push(`PARENT ${e.parents.join(' ')} CHILD ${e.children.join(' ')}`);
+  for (const m of dag.maxJobs) lines.push(`MAXJOBS ${m.category} ${m.max}`);
+  for (const a of dag.jobAttrs) lines.push(`SET_JOB_ATTR ${a.key} = ${a.value}`);
+  if (dag.nodeStatusFile) lines.push(`NODE_STATUS_FILE ${quoteWord(dag.nodeStatusFile.file)}${dag.nodeStatusFile.minUpdateSeconds !== undefined ? ` ${dag.nodeStatusFile.minUpdateSeconds}` : ''}${dag.nodeStatusFile.alwaysUpdate ? ' ALWAYS-UPDATE' : ''}`);
+  if (dag.jobstateLog) lines.push(`JOBSTATE_LOG ${quoteWord(dag.jobstateLog.file)}`);
+  if (dag.dot) lines.push(`DOT ${quoteWord(dag.dot.file)}`);
+  if (dag.config) lines.push(`CONFIG ${quoteWord(dag.config.file)}`);
+  return lines.join('\n') + '\n';
 }

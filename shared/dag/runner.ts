@@ -76,6 +76,8 @@ export function rescueFiles(dagFile: string): string[] {
 export async function runDag(options: RunDagOptions): Promise<RunDagResult> {
   const dagFile = resolve(options.dagFile);
   const dag = parseDag(readFileSync(dagFile, 'utf8'), dagFile);
+  const subdag = [...dag.nodes.values()].find((n) => n.kind === 'subdag');
+  if (subdag) throw new DataError(`${dagFile}:${subdag.line}: SUBDAG EXTERNAL ${subdag.name}: the local runner does not run nested DAGs; run it on the cluster with condor_submit_dag`);
   const base = dirname(dagFile);
   const at = (file: string) => (isAbsolute(file) ? file : join(base, file));
   const state = new Map<string, NodeState>();
@@ -304,7 +306,9 @@ async function runNodeOnce(n: DagNode, retry: number, maxRetries: number, ctx: R
 /** Runs a PRE/POST script; macros replace only whole arguments, as DAGMan does. */
 async function runScript(script: DagScript, macros: Record<string, string>, cwd: string, ctx: RunContext): Promise<number> {
   const args = script.args.map((a) => (a.startsWith('$') && a.slice(1) in macros ? macros[a.slice(1)] : a));
-  const executable = isAbsolute(script.executable) || !script.executable.includes('/') ? script.executable : resolve(cwd, script.executable);
+  // Relative to the node's directory, as DAGMan resolves it; a bare name not found there is looked up on the PATH.
+  const local = resolve(cwd, script.executable);
+  const executable = isAbsolute(script.executable) || script.executable.includes('/') || existsSync(local) ? local : script.executable;
   return spawnAndWait(executable, args, { cwd, env: process.env, stdio: ['ignore', 'inherit', 'inherit'] }, ctx);
 }
 
