@@ -160,9 +160,10 @@ export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStar
   setTemporaryObserver((op, path) => post({ kind: 'temporary', op, path }));
   setChildObserver((op, pid) => post({ kind: 'child', op, pid }));
   const interrupted = new AbortController();
-  parentPort!.on('message', (m: { kind?: string; signal?: string }) => {
+  const onMessage = (m: { kind?: string; signal?: string }) => {
     if (m.kind === 'interrupt') interrupted.abort(m.signal);
-  });
+  };
+  parentPort!.on('message', onMessage);
   const observer: RunObserver = {
     context: (statusFile, logLevel, cooperative) => post({ kind: 'context', statusFile, logLevel, cooperative }),
     stage: (name) => post({ kind: 'stage', name }),
@@ -178,5 +179,7 @@ export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStar
     interrupted: interrupted.signal,
   });
   post({ kind: 'exit', code });
-  parentPort!.removeAllListeners('message');
+  // The listener keeps the port, and so the worker, alive: let the worker end.
+  parentPort!.off('message', onMessage);
+  parentPort!.unref();
 }

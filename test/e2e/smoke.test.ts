@@ -17,7 +17,7 @@ import { copyBuild } from '../build/built.js';
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The command a tool with subcommands needs before any other flag. */
-const COMMAND_OF: Record<string, string[]> = { 'vlass-events': ['tail', 'status.jsonl'] };
+const COMMAND_OF: Record<string, string[]> = { 'vlass-events': ['tail', 'status.jsonl'], 'vlass-dag': ['status', '.'] };
 
 let tmp: string;
 let bin: string;

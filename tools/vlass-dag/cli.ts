@@ -32,7 +32,7 @@ interface Args {
   watch: boolean;
   workflow?: string;
   request?: string;
-  knownExecutable: string[];
+  knownExecutable?: string[];
 }
 
 export const vlassDagTool: ToolSpec<Args> = {
@@ -90,7 +90,7 @@ export const vlassDagTool: ToolSpec<Args> = {
 
 function lintOptions(ctx: ToolContext, args: Args) {
   return {
-    knownExecutables: [...args.knownExecutable, ...ctx.capo.getList('edu.nrao.vlass.dag.knownExecutables', [])],
+    knownExecutables: [...(args.knownExecutable ?? []), ...ctx.capo.getList('edu.nrao.vlass.dag.knownExecutables', [])],
     deployedDirs: [ctx.capo.getString('edu.nrao.vlass.sbinDir', '')].filter(Boolean),
   };
 }
