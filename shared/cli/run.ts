@@ -57,6 +57,8 @@ export interface ToolSpec<A> {
   summary: string;
   /** CAPO key prefixes the tool reads; --show-config lists keys under them. */
   capoPrefixes: string[];
+  /** Subcommands, when the tool has them (for "did you mean" on a mistyped one). */
+  commands?: readonly string[];
   /** No automatic node events (started, each stage, done) for this tool: vlass-events. */
   quietEvents?: boolean;
   /**
@@ -148,7 +150,8 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     args = undefined as never;
   }
   if (usageProblem !== undefined) {
-    writeErr(`${spec.name}: ${usageProblem.split('\n')[0]} (see ${spec.name} --help)\n`);
+    const known = [...Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k)).map((k) => `--${k}`), ...(spec.commands ?? [])];
+    writeErr(`${spec.name}: ${withSuggestions(usageProblem.split('\n')[0], known)} (see ${spec.name} --help)\n`);
     return ExitCode.USAGE;
   }
   if (printed) return ExitCode.OK; // --help or --version
@@ -258,6 +261,39 @@ function workflowFromEnvironment(): WorkflowRef {
 /** The DAG node a tool runs as (VLASS_NODE), else the tool's own name. */
 function nodeName(tool: string): string {
   return process.env.VLASS_NODE || tool;
+}
+
+/**
+ * yargs' "Unknown arguments: phase-centre, phaseCentre" with a suggestion for each mistyped
+ * flag or command ("did you mean --phase-center?"), without yargs' camelCase twins.
+ */
+export function withSuggestions(problem: string, known: string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(problem);
+  if (!m) return problem;
+  const unknown = m[1].split(', ').filter((u) => !/[A-Z]/.test(u) || !m[1].split(', ').some((v) => v !== u && v.replace(/-(.)/g, (_, c: string) => c.toUpperCase()) === u));
+  // yargs names flags and stray words alike without dashes: the closest known flag or command says which it was.
+  const hint = (u: string) => {
+    let best: string | undefined;
+    let bestDistance = Math.max(2, Math.floor(u.length / 3)) + 1;
+    for (const k of known) {
+      const d = editDistance(u, k.replace(/^--/, ''));
+      if (d < bestDistance) [best, bestDistance] = [k, d];
+    }
+    if (!best) return u;
+    return `${best.startsWith('--') ? `--${u}` : u} (did you mean ${best}?)`;
+  };
+  return `unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.map(hint).join(', ')}`;
+}
+
+/** Levenshtein distance, for suggestions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function checkOutputDirectory(out: string): string {

@@ -154,6 +154,23 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
   });
 }
 
+/**
+ * A synchronous writer to fd 1 or 2 that stops writing once the reader has gone (`tool | head`
+ * closes the pipe: EPIPE is the reader's choice, not the tool's failure).
+ */
+function quietOnClosedPipe(fd: number): (text: string) => void {
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    try {
+      writeSync(fd, text);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      closed = true;
+    }
+  };
+}
+
 /** Worker thread: runs the tool, reporting temporaries, status file, stages and the exit code. */
 export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStart): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -171,8 +188,8 @@ export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStar
   const code = await runTool(spec, start.argv, {
     // Synchronous writes to the process's own descriptors: nothing is buffered in the worker,
     // so nothing is lost when the main thread exits right after the worker.
-    stdout: (text) => void writeSync(1, text),
-    stderr: (text) => void writeSync(2, text),
+    stdout: quietOnClosedPipe(1),
+    stderr: quietOnClosedPipe(2),
     prettyLogs: start.prettyLogs,
     stdoutTerminal: start.stdoutTerminal,
     observer,

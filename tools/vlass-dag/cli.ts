@@ -38,6 +38,7 @@ interface Args {
 export const vlassDagTool: ToolSpec<Args> = {
   name: 'vlass-dag',
   summary: 'lint, run locally, follow, draw and submit HTCondor DAGs',
+  commands: COMMANDS,
   capoPrefixes: ['edu.nrao.vlass.dag', 'edu.nrao.vlass.sbinDir'],
   cooperativeInterrupt: true,
   quietEvents: true,

@@ -59,6 +59,7 @@ interface Args {
 export const vlassEventsTool: ToolSpec<Args> = {
   name: 'vlass-events',
   summary: "watch the VLASS workflows' progress events, from the broker or a status file",
+  commands: COMMANDS,
   capoPrefixes: [EVENTS_PREFIX, 'edu.nrao.vlass.env'],
   // Its own events are what it watches or emits; no node events about itself.
   quietEvents: true,
