@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCapoDirectory } from '../shared/buildinfo.js';
+import { readDagTemplates } from '../shared/dag/templates.js';
 import { writeFileAtomic } from '../shared/io/atomic.js';
 import { TOOL_NAMES } from '../tools/registry.js';
 import { bundle } from './bundle.js';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   mkdirSync(DIST_DIR, { recursive: true });
 
   const script = join(WORK_DIR, `${BINARY_NAME}.cjs`);
-  await bundle({ entry: ENTRY, outfile: script, version, commit, capoFiles: readCapoDirectory(join(REPO_ROOT, 'capo')) });
+  await bundle({ entry: ENTRY, outfile: script, version, commit, capoFiles: readCapoDirectory(join(REPO_ROOT, 'capo')), dagTemplates: readDagTemplates(join(REPO_ROOT, 'dags')) });
   console.log(`bundled ${script} (${(statSync(script).size / 1024).toFixed(0)} KiB) in ${elapsed(start)}`);
 
   // Built beside dist (same filesystem) so the final move is a rename.

@@ -11,6 +11,8 @@ export interface BundleOptions {
   commit: string;
   /** capo/*.properties, file name -> text, baked in so nodes need no CAPO files. */
   capoFiles: Record<string, string>;
+  /** dags/<workflow>/* files, workflow -> file name -> text, baked in for vlass-dag render. */
+  dagTemplates?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function bundle(options: BundleOptions): Promise<Metafile> {
       __VLASS_VERSION__: JSON.stringify(options.version),
       __VLASS_COMMIT__: JSON.stringify(options.commit),
       __EMBEDDED_CAPO__: JSON.stringify(options.capoFiles),
+      __EMBEDDED_DAGS__: JSON.stringify(options.dagTemplates ?? {}),
     },
   });
   return result.metafile;

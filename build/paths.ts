@@ -18,4 +18,4 @@ export const BINARY_NAME = 'vlass-jobs';
  * Inputs of the binary. A change under any of them makes build/dist stale, and uncommitted
  * changes under them mark the build "-dirty" (other engineers' unrelated files do not).
  */
-export const SOURCE_PATHS = ['tools', 'shared', 'capo', 'build', 'package.json', 'package-lock.json'];
+export const SOURCE_PATHS = ['dags', 'tools', 'shared', 'capo', 'build', 'package.json', 'package-lock.json'];

@@ -11,7 +11,10 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ToolContext, ToolSpec } from '../../shared/cli/run.js';
-import { DataError, ExitCode, JobError, UsageError } from '../../shared/errors.js';
+import { DataError, ExitCode, InputMissingError, JobError, UsageError } from '../../shared/errors.js';
+import { exampleParams, renderWorkflow } from '../../shared/dag/render.js';
+import { workflowNames, workflowTemplate } from '../../shared/dag/templates.js';
+import { environmentFrom } from '../../shared/events/config.js';
 import { writeFileAtomic } from '../../shared/io/atomic.js';
 import { parseDag } from '../../shared/dag/dagfile.js';
 import { lintDag, type Finding } from '../../shared/dag/lint.js';
@@ -22,7 +25,7 @@ import { eventsSettingsFrom } from '../../shared/events/config.js';
 import { EventPublisher } from '../../shared/events/publisher.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 
-const COMMANDS = ['lint', 'run', 'status', 'graph', 'submit'] as const;
+const COMMANDS = ['render', 'lint', 'run', 'status', 'graph', 'submit'] as const;
 
 interface Args {
   _: Array<string | number>;
@@ -33,17 +36,28 @@ interface Args {
   workflow?: string;
   request?: string;
   knownExecutable?: string[];
+  env?: string;
+  params?: string;
+  example: boolean;
+  out: string;
 }
 
 export const vlassDagTool: ToolSpec<Args> = {
   name: 'vlass-dag',
   summary: 'lint, run locally, follow, draw and submit HTCondor DAGs',
   commands: COMMANDS,
-  capoPrefixes: ['edu.nrao.vlass.dag', 'edu.nrao.vlass.sbinDir'],
+  capoPrefixes: ['edu.nrao.vlass.dag', 'edu.nrao.vlass.sbinDir', 'edu.nrao.vlass.workspaces'],
   cooperativeInterrupt: true,
   quietEvents: true,
   options: (y) =>
     y
+      .command('render', 'fill a workflow template into a DAG directory (then lint it)', (c) =>
+        c
+          .option('workflow', { type: 'string', demandOption: true, describe: `the workflow: ${workflowNames().join(', ')}` })
+          .option('env', { choices: ['dev', 'test', 'prod'], describe: 'environment (default: CAPO edu.nrao.vlass.env)' })
+          .option('params', { type: 'string', describe: "the manager's parameters (JSON; the workflow's params.schema.json)" })
+          .option('example', { type: 'boolean', default: false, describe: "use the workflow's example parameters, paths under --out" }),
+      )
       .command('lint <target>', 'check a rendered DAG: graph, submit files, macros, executables, outputs, exit codes', (c) =>
         c.positional('target', { type: 'string', describe: 'the DAG directory or .dag file' }).option('known-executable', { type: 'string', array: true, default: [], describe: 'an executable that lives elsewhere (Workspaces\' own); repeatable' }),
       )
@@ -73,6 +87,8 @@ export const vlassDagTool: ToolSpec<Args> = {
   async run(ctx, args) {
     const command = String(args._[0]);
     switch (command) {
+      case 'render':
+        return render(ctx, args);
       case 'lint':
         return lint(ctx, args);
       case 'run':
@@ -88,6 +104,37 @@ export const vlassDagTool: ToolSpec<Args> = {
     }
   },
 };
+
+/** `render` fills --out (an existing, empty directory) with the DAG, from the template, the parameters and CAPO. */
+async function render(ctx: ToolContext, args: Args): Promise<number> {
+  const template = workflowTemplate(args.workflow!);
+  const out = ctx.outDir;
+  if (!args.example && !args.params) throw new UsageError('give --params FILE (the manager\'s parameters) or --example');
+  const params = args.example ? exampleParams(template, out) : readParams(args.params!);
+  const env = args.env ?? environmentFrom(ctx.capo);
+  const roots = [...ctx.capo.getList('edu.nrao.vlass.dag.allowedRoots', ['/lustre/aoc/cluster/pipeline']), ...(args.example ? [out] : [])];
+  ctx.stage('rendering', { workflow: args.workflow, env, out });
+  const rendered = renderWorkflow({ workflow: args.workflow!, template, params, capo: ctx.capo, env, out, allowedRoots: roots, knownExecutables: lintOptions(ctx, args).knownExecutables });
+  ctx.emitResult(rendered);
+  ctx.report(`vlass-dag render: ${args.workflow} for ${env} in ${rendered.dir} (${rendered.files.length} files), lint clean.`);
+  return ExitCode.OK;
+}
+
+function readParams(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch {
+    throw new InputMissingError(`--params ${resolve(file)}: not found or unreadable`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new DataError(`--params ${resolve(file)}: ${(err as Error).message}; see the workflow's params.schema.json`);
+  }
+}
 
 function lintOptions(ctx: ToolContext, args: Args) {
   return {

@@ -54,6 +54,7 @@ interface Args {
   productName?: string;
   productNameFile?: string;
   exitCode?: number;
+  dagStatus?: number;
 }
 
 export const vlassEventsTool: ToolSpec<Args> = {
@@ -81,7 +82,8 @@ export const vlassEventsTool: ToolSpec<Args> = {
           .option('workflow', { type: 'string', demandOption: true, describe: 'workflow name (the routing key starts with it)' })
           .option('request-id', { type: 'string', describe: "the manager's request id" })
           .option('kind', { choices: EVENT_KINDS as unknown as string[], demandOption: true, describe: 'what the event is about' })
-          .option('state', { choices: EVENT_STATES as unknown as string[], demandOption: true, describe: 'what happened' })
+          .option('state', { choices: EVENT_STATES as unknown as string[], describe: 'what happened (or give --dag-status)' })
+          .option('dag-status', { type: 'number', describe: "a FINAL node's $DAG_STATUS: state done (0) or failed, and exit 1 unless 0 so the DAG keeps its outcome" })
           .option('stage', { choices: DAG_STAGES as unknown as string[], describe: 'the DAG stage' })
           .option('node', { type: 'string', describe: 'the DAG node' })
           .option('step', { type: 'string', describe: "a tool's own step" })
@@ -203,9 +205,10 @@ async function replay(ctx: ToolContext, args: Args): Promise<number> {
 }
 
 async function emit(ctx: ToolContext, args: Args & { json: boolean; requireEvents: boolean }): Promise<number> {
+  if ((args.state === undefined) === (args.dagStatus === undefined)) throw new UsageError('give exactly one of --state and --dag-status');
   const fields: EventFields = {
     kind: args.kind as EventKind,
-    state: args.state as EventState,
+    state: args.state !== undefined ? (args.state as EventState) : args.dagStatus === 0 ? 'done' : 'failed',
     stage: args.stage as DagStage | undefined,
     node: args.node,
     step: args.step,
@@ -214,7 +217,8 @@ async function emit(ctx: ToolContext, args: Args & { json: boolean; requireEvent
     progress: args.progress,
     message: args.message,
     resultsDir: args.resultsDir,
-    exitCode: args.exitCode,
+    exitCode: args.exitCode ?? args.dagStatus,
+    ...(args.dagStatus !== undefined && args.dagStatus !== 0 && !args.message ? { message: `DAG status ${args.dagStatus} (${DAG_STATUS_NAMES[args.dagStatus] ?? 'unknown'})` } : {}),
   };
   const named = args.productNameFile ? readText(args.productNameFile) : args.productName;
   if (named !== undefined) {
@@ -234,8 +238,12 @@ async function emit(ctx: ToolContext, args: Args & { json: boolean; requireEvent
   });
   publisher.emit(fields);
   await publisher.flush();
-  return ExitCode.OK;
+  // A FINAL node's result decides the DAG: keep the DAG's outcome.
+  return args.dagStatus !== undefined && args.dagStatus !== 0 ? ExitCode.SUBJECT_FAILED : ExitCode.OK;
 }
+
+/** DAGMan's $DAG_STATUS values. */
+const DAG_STATUS_NAMES: Record<number, string> = { 0: 'ok', 1: 'error', 2: 'a node failed', 3: 'aborted', 4: 'removed', 5: 'cycle', 6: 'halted' };
 
 function readText(path: string): string {
   try {
