@@ -1,0 +1,150 @@
+/**
+ * The quicklook workflow end to end: rendered for dev, test and prod and compared with the golden
+ * files; strict rendering; then rendered with a CAPO profile that points our executables at the
+ * build and Workspaces' at the test doubles (test/doubles), and run with vlass-dag run: the
+ * results directory, the node states and stages, and the failure paths (a fatal SEVERE in the
+ * CASA log fails the node without a retry; CASA's exit 1 with clean evidence succeeds; a failed
+ * DAG resumes from its rescue file once the cause is fixed).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyBuild } from '../build/built.js';
+import { writeCasaWorkdir, type Scenario } from '../../fixtures/casa/workdirs.js';
+import { REPO_ROOT } from '../helpers/realdata.js';
+
+let tmp: string;
+let bin: string;
+let capo: string[];
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'workflows-'));
+  bin = join(tmp, 'bin');
+  await copyBuild(bin);
+  const capoDir = join(tmp, 'capo');
+  mkdirSync(capoDir);
+  writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\n`);
+  capo = ['--capo-profile', 'local', '--capo-path', capoDir];
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const env = { PATH: '/usr/bin:/bin' };
+const dag = (args: string[], cwd?: string) => spawnSync(join(bin, 'vlass-dag'), [...args, '--log-level', 'warn'], { env, encoding: 'utf8', cwd });
+
+function filesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+describe('rendering the quicklook workflow', () => {
+  it.each(['dev', 'test', 'prod'])('renders for %s exactly as the golden files, lint clean', (e) => {
+    const out = mkdtempSync(join(tmp, `golden-${e}-`));
+    const params = join(tmp, `params-${e}.json`);
+    writeFileSync(params, JSON.stringify({ requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir: `/lustre/aoc/cluster/pipeline/vlass_${e}/results/r42` }));
+    const r = dag(['render', '--workflow', 'quicklook', '--env', e, '--params', params, '--capo-profile', `dsoc-${e}`, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(filesOf(out)).toEqual(filesOf(join(REPO_ROOT, 'test', 'golden', 'dags', `quicklook-${e}`)));
+    expect(dag(['lint', out, '--capo-profile', `dsoc-${e}`]).status).toBe(0);
+  });
+
+  it.each([
+    ['an unknown parameter', { extra: 1 }, /additional properties .+extra/],
+    ['a missing parameter', { resultsDir: undefined }, /must have required property 'resultsDir'/],
+    ['a path outside the allowed roots', { resultsDir: '/etc/results' }, /resultsDir: .+\/etc\/results.+ is outside the allowed roots/],
+    ['a relative path', { resultsDir: 'results' }, /resultsDir: .+results.+ must be an absolute path/],
+    ['a path with ..', { resultsDir: '/lustre/aoc/cluster/pipeline/../../etc' }, /contains .+\.\./],
+    ['a shell metacharacter', { resultsDir: '/lustre/aoc/cluster/pipeline/x$(id)' }, /resultsDir: .+ contains a shell metacharacter/],
+    ['a request id that is not a name', { requestId: 'r1;rm -rf' }, /\/requestId must match pattern/],
+  ])('refuses %s, naming it, and leaves nothing in --out', (_, change, message) => {
+    const out = mkdtempSync(join(tmp, 'bad-'));
+    const params = { requestId: 'r1', calibrationLocator: 'uid://x/r1', resultsDir: '/lustre/aoc/cluster/pipeline/vlass_dev/results/r1', ...change } as Record<string, unknown>;
+    for (const k of Object.keys(params)) if (params[k] === undefined) delete params[k];
+    writeFileSync(join(tmp, 'p.json'), JSON.stringify(params));
+    const r = dag(['render', '--workflow', 'quicklook', '--env', 'dev', '--params', join(tmp, 'p.json'), '--out', out]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(tmp).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('refuses an unknown workflow, naming the ones there are', () => {
+    const r = dag(['render', '--workflow', 'quiklook', '--example', '--out', mkdtempSync(join(tmp, 'x-'))]);
+    expect(r.status).toBe(64);
+    expect(r.stderr).toContain('choose one of quicklook');
+  });
+});
+
+/** Renders the example and prepares the CASA scenario the casa_envoy double will copy. */
+function prepared(scenario: Scenario, casaExit = 0): string {
+  const out = mkdtempSync(join(tmp, `run-${scenario}-`));
+  const r = dag(['render', '--workflow', 'quicklook', '--example', '--out', out, ...capo]);
+  expect(r.status, r.stderr).toBe(0);
+  const scenarioDir = join(out, 'test-scenario');
+  writeCasaWorkdir(scenarioDir, scenario);
+  if (existsSync(join(scenarioDir, 'products'))) {
+    const ql = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql');
+    for (const f of readdirSync(ql)) if (f.endsWith('.fits') && existsSync(join(scenarioDir, 'products', f))) copyFileSync(join(ql, f), join(scenarioDir, 'products', f));
+  }
+  writeFileSync(join(scenarioDir, '.exit-code'), String(casaExit));
+  return out;
+}
+
+describe('running the quicklook workflow with our executables and the Workspaces test doubles', () => {
+  it('delivers the products, QA result and previews; every node done, stage by stage', () => {
+    const out = prepared('success');
+    const r = dag(['run', out, ...capo]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/quicklook#example-1 {2}workflow {2}DONE {2}exit 0; results .*results/);
+    const delivered = readdirSync(join(out, 'results', 'products'));
+    expect(delivered).toEqual(expect.arrayContaining([expect.stringMatching(/\.qa\.json$/), expect.stringMatching(/_prev\.jpg$/), expect.stringMatching(/_prev_256\.jpg$/)]));
+    const qa = JSON.parse(readFileSync(join(out, 'results', 'products', delivered.find((f) => f.endsWith('.qa.json'))!), 'utf8'));
+    expect(qa.verdict).toMatch(/PASS|WARN/);
+    expect(JSON.parse(readFileSync(join(out, 'results', 'casa-verdict.json'), 'utf8')).verdict).toBe('success');
+    const view = JSON.parse(dag(['status', out, '--json']).stdout);
+    expect(view).toMatchObject({ outcome: 'succeeded', done: 5, total: 5, stage: 'post casa work' });
+    expect(view.nodes.map((n: { node: string; stage: string }) => [n.node, n.stage])).toEqual([
+      ['fetch', 'gathering data'],
+      ['casa', 'running casa'],
+      ['qa', 'post casa work'],
+      ['deliver', 'post casa work'],
+      ['report', 'post casa work'],
+    ]);
+  });
+
+  it('a fatal SEVERE in the CASA log fails the casa node without a retry; status names casa-verdict\'s reason', () => {
+    const out = prepared('severe-fatal-origin');
+    const r = dag(['run', out, ...capo]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/workflow {2}FAILED/);
+    const view = JSON.parse(dag(['status', out, '--json']).stdout);
+    const casa = view.nodes.find((n: { node: string }) => n.node === 'casa');
+    expect(casa).toMatchObject({ status: 'ERROR', retries: 0 });
+    expect(casa.casaReason).toMatch(/^\[severe\] /);
+    expect(existsSync(join(out, 'quicklook.dag.rescue001'))).toBe(true);
+    expect(existsSync(join(out, 'results'))).toBe(false);
+  });
+
+  it('CASA exit 1 with clean evidence: casa-verdict overrides it and the workflow succeeds', () => {
+    const out = prepared('exit-overridden', 1);
+    expect(dag(['run', out, ...capo]).status).toBe(0);
+    const verdict = JSON.parse(readFileSync(join(out, 'results', 'casa-verdict.json'), 'utf8'));
+    expect(verdict.reasons).toEqual([expect.objectContaining({ rule: 'exit-status', severity: 'warning' })]);
+  });
+
+  it('a failed DAG resumes from its rescue file once the cause is fixed, without redoing what was done', () => {
+    const out = prepared('errorexit');
+    expect(dag(['run', out, ...capo]).status).toBe(1);
+    const fetchedAt = readFileSync(join(out, 'rawdata', 'fetched.txt'), 'utf8');
+    rmSync(join(out, 'test-scenario'), { recursive: true });
+    writeCasaWorkdir(join(out, 'test-scenario'), 'success');
+    for (const f of readdirSync(join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql'))) if (f.endsWith('.fits')) copyFileSync(join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql', f), join(out, 'test-scenario', 'products', f));
+    rmSync(join(out, 'working'), { recursive: true });
+    rmSync(join(out, 'rawdata', 'fetched.txt'));
+    const again = dag(['run', out, ...capo]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('resumed from quicklook.dag.rescue001');
+    expect(existsSync(join(out, 'rawdata', 'fetched.txt'))).toBe(false); // fetch was not run again
+    expect(fetchedAt).toContain('uid://');
+    expect(readdirSync(join(out, 'results'))).toContain('products');
+  });
+});
