@@ -266,6 +266,30 @@ describe.skipIf(skip)('the executables with a broker', () => {
     expect(readdirSync(spool)).toEqual([]);
   }, 60_000);
 
+  it('vlass-dag status reports each stage and node change once, to the broker', async () => {
+    const spool = mkdtempSync(join(tmp, 'spool-'));
+    const capo = capoProfile(broker.url, spool);
+    const dir = mkdtempSync(join(tmp, 'dag-'));
+    const exitAsTold = join(__dirname, '..', 'doubles', 'exit-as-told');
+    writeFileSync(join(dir, 'job.sub'), `executable = ${exitAsTold}\narguments = "$(JOB) $(RETRY) 0 calls.log"\nqueue\n`);
+    writeFileSync(join(dir, 'w.dag'), 'JOB fetch job.sub\nJOB casa job.sub\nPARENT fetch CHILD casa\nNODE_STATUS_FILE w.node_status\nJOBSTATE_LOG w.jobstate.log\n');
+    writeFileSync(join(dir, 'stages.json'), JSON.stringify({ fetch: 'gathering data', casa: 'running casa' }));
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, exchangeName(ENV), 'quicklook.#');
+    expect(tool('vlass-dag', ['run', dir, ...capo]).status).toBe(0);
+    expect(tool('vlass-dag', ['status', dir, '--workflow', 'quicklook', '--request', 'r5', ...capo]).status).toBe(0);
+    expect(tool('vlass-dag', ['status', dir, '--workflow', 'quicklook', '--request', 'r5', ...capo]).status).toBe(0); // nothing new
+    await new Promise((r) => setTimeout(r, 200));
+    const got = await drain(queue);
+    expect(got.map((e) => [e.kind, e.state, e.node ?? e.stage])).toEqual([
+      ['stage', 'started', 'running casa'],
+      ['node', 'done', 'fetch'],
+      ['node', 'done', 'casa'],
+      ['stage', 'done', 'running casa'],
+    ]);
+    expect(got.every((e) => e.workflow.requestId === 'r5')).toBe(true);
+  }, 60_000);
+
   it('vlass-events replay sends a spool now, and exits 75 while the broker is unreachable', async () => {
     const spool = mkdtempSync(join(tmp, 'spool-'));
     const dead = capoProfile('amqp://guest:guest@127.0.0.1:1/', spool);

@@ -36,6 +36,7 @@ interface Args {
   workflow?: string;
   request?: string;
   knownExecutable?: string[];
+  svg?: string;
   env?: string;
   params?: string;
   example: boolean;
@@ -74,7 +75,9 @@ export const vlassDagTool: ToolSpec<Args> = {
           .option('workflow', { type: 'string', describe: 'workflow name for events (default: from the DAG directory)' })
           .option('request', { type: 'string', describe: "the manager's request id, for events" }),
       )
-      .command('graph <target>', 'the DAG as DOT, nodes coloured by stage', (c) => c.positional('target', { type: 'string', describe: 'the DAG directory or .dag file' }))
+      .command('graph <target>', 'the DAG as DOT, nodes coloured by stage (--svg: drawn by Graphviz)', (c) =>
+        c.positional('target', { type: 'string', describe: 'the DAG directory or .dag file' }).option('svg', { type: 'string', describe: 'also write an SVG picture here (needs Graphviz dot)' }),
+      )
       .command('submit <target>', 'submit with condor_submit_dag (on an access point with HTCondor)', (c) =>
         c
           .positional('target', { type: 'string', describe: 'the DAG directory or .dag file' })
@@ -261,7 +264,17 @@ async function graph(ctx: ToolContext, args: Args): Promise<number> {
   }
   for (const n of dag.nodes.values()) for (const c of n.children) lines.push(`  ${q(n.name)} -> ${q(c)};`);
   lines.push('  subgraph cluster_legend { label="stages"; ' + DAG_STAGES.map((s) => `${q('legend: ' + s)} [label=${q(s)}, fillcolor=${q(STAGE_COLOURS[s])}];`).join(' ') + ' }', '}');
-  ctx.print(lines.join('\n') + '\n');
+  const dot = lines.join('\n') + '\n';
+  ctx.print(dot);
+  if (args.svg) {
+    const svg = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
+    if (svg.error) {
+      ctx.log.error({ exitCode: ExitCode.UNAVAILABLE }, 'Graphviz dot is not on the PATH: install graphviz for --svg (the DOT text is printed)');
+      return ExitCode.UNAVAILABLE;
+    }
+    if (svg.status !== 0) throw new JobError(`dot -Tsvg failed: ${svg.stderr.trim().split('\n')[0]}`, ExitCode.SOFTWARE);
+    writeFileAtomic(resolve(args.svg), svg.stdout);
+  }
   return ExitCode.OK;
 }
 
