@@ -32,12 +32,20 @@ export function median(values: number[]): number {
 
 const GNU_TIME = '/usr/bin/time';
 
-/** Runs every subject `runs` times, interleaved; a non-zero exit not in `okCodes` aborts. */
-export function measure(subjects: Subject[], runs: number, okCodes: number[] = [0]): Measurement[] {
+/**
+ * Runs every subject `runs` times, interleaved; a non-zero exit not in `okCodes` aborts.
+ * `alternate` reverses the order every other round (ABBA): where one run leaves the machine
+ * slower for the next (1 GB written, then deleted), the second place in a round costs seconds,
+ * and a fixed order would charge it all to one subject.
+ */
+export function measure(subjects: Subject[], runs: number, okCodes: number[] = [0], alternate = false): Measurement[] {
   if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} not found: install the Debian package "time"`);
   const results = subjects.map((s) => ({ name: s.name, command: s.command.join(' '), seconds: [] as number[], peakKiB: [] as number[] }));
   for (let r = 0; r < runs; r++) {
-    subjects.forEach((s, i) => {
+    const order = subjects.map((_, i) => i);
+    if (alternate && r % 2 === 1) order.reverse();
+    order.forEach((i) => {
+      const s = subjects[i];
       if (s.prepare) spawnSync(s.prepare[0], s.prepare.slice(1), { cwd: s.cwd, stdio: 'ignore' });
       const t0 = process.hrtime.bigint();
       const p = spawnSync(GNU_TIME, ['-f', '%M', ...s.command], { cwd: s.cwd, encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -32,12 +32,26 @@ function allTemplates(): Record<string, Template> {
   return readDagTemplates(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dags'));
 }
 
+/**
+ * A workflow's files. A folder with `template.json` ({"template": "calibration"}) uses another
+ * workflow's template with its own example parameters: se_calibration is calibration with other
+ * parameters, not a copy.
+ */
+function resolved(workflow: string): Template | undefined {
+  const all = allTemplates();
+  const own = all[workflow];
+  if (!own) return undefined;
+  if (!own['template.json']) return own;
+  const base = all[(JSON.parse(own['template.json']) as { template: string }).template];
+  return base ? { ...base, ...Object.fromEntries(Object.entries(own).filter(([f]) => f !== 'template.json')) } : undefined;
+}
+
 export function workflowNames(): string[] {
-  return Object.keys(allTemplates()).filter((w) => Object.keys(allTemplates()[w]).some((f) => f.endsWith('.dag')));
+  return Object.keys(allTemplates()).filter((w) => Object.keys(resolved(w) ?? {}).some((f) => f.endsWith('.dag')));
 }
 
 export function workflowTemplate(workflow: string): Template {
-  const t = allTemplates()[workflow];
+  const t = resolved(workflow);
   if (!t || !Object.keys(t).some((f) => f.endsWith('.dag'))) throw new UsageError(`--workflow ${workflow}: no such workflow; choose one of ${workflowNames().join(', ') || '(none built in)'}`);
   return t;
 }

@@ -36,15 +36,32 @@ function filesOf(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
-describe('rendering the quicklook workflow', () => {
-  it.each(['dev', 'test', 'prod'])('renders for %s exactly as the golden files, lint clean', (e) => {
-    const out = mkdtempSync(join(tmp, `golden-${e}-`));
-    const params = join(tmp, `params-${e}.json`);
-    writeFileSync(params, JSON.stringify({ requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir: `/lustre/aoc/cluster/pipeline/vlass_${e}/results/r42` }));
-    const r = dag(['render', '--workflow', 'quicklook', '--env', e, '--params', params, '--capo-profile', `dsoc-${e}`, '--out', out]);
+/** Parameters for the golden renders: fixed absolute paths, so the output is the same every time. */
+function goldenParams(workflow: string, env: string): Record<string, unknown> {
+  const resultsDir = `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42`;
+  if (workflow === 'quicklook') return { requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir };
+  return { requestId: 'r42', executionBlockLocator: 'uid://evla/execblock/r42', casaRecipe: workflow === 'se_calibration' ? 'vlassSECalibration' : 'vlassCalibration', ingestionToken: 't42', resultsDir };
+}
+
+describe('rendering the workflows', () => {
+  const cases = ['quicklook', 'calibration', 'se_calibration'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
+  it.each(cases)('renders %s for %s exactly as the golden files, lint clean', (w, e) => {
+    const out = mkdtempSync(join(tmp, `golden-${w}-${e}-`));
+    const params = join(tmp, `params-${w}-${e}.json`);
+    writeFileSync(params, JSON.stringify(goldenParams(w, e)));
+    const r = dag(['render', '--workflow', w, '--env', e, '--params', params, '--capo-profile', `dsoc-${e}`, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(filesOf(out)).toEqual(filesOf(join(REPO_ROOT, 'test', 'golden', 'dags', `quicklook-${e}`)));
+    expect(filesOf(out)).toEqual(filesOf(join(REPO_ROOT, 'test', 'golden', 'dags', `${w}-${e}`)));
     expect(dag(['lint', out, '--capo-profile', `dsoc-${e}`]).status).toBe(0);
+  });
+
+  it('se_calibration is calibration\'s template with other parameters, not a copy', () => {
+    expect(existsSync(join(REPO_ROOT, 'dags', 'se_calibration', 'calibration.dag'))).toBe(false);
+    const se = filesOf(join(REPO_ROOT, 'test', 'golden', 'dags', 'se_calibration-dev'));
+    const cal = filesOf(join(REPO_ROOT, 'test', 'golden', 'dags', 'calibration-dev'));
+    expect(Object.keys(se)).toEqual(Object.keys(cal));
+    const statements = (text: string) => text.split('\n').filter((l) => !l.startsWith('#'));
+    expect(statements(se['calibration.dag']).map((l) => l.replace(/se_calibration/g, 'calibration').replace(/example-secal-1|r42/g, 'R'))).toEqual(statements(cal['calibration.dag']).map((l) => l.replace(/r42/g, 'R')));
   });
 
   it.each([
@@ -70,7 +87,7 @@ describe('rendering the quicklook workflow', () => {
   it('refuses an unknown workflow, naming the ones there are', () => {
     const r = dag(['render', '--workflow', 'quiklook', '--example', '--out', mkdtempSync(join(tmp, 'x-'))]);
     expect(r.status).toBe(64);
-    expect(r.stderr).toContain('choose one of quicklook');
+    expect(r.stderr).toMatch(/choose one of calibration, quicklook, se_calibration/);
   });
 });
 
@@ -129,6 +146,17 @@ describe('running the quicklook workflow with our executables and the Workspaces
     expect(dag(['run', out, ...capo]).status).toBe(0);
     const verdict = JSON.parse(readFileSync(join(out, 'results', 'casa-verdict.json'), 'utf8'));
     expect(verdict.reasons).toEqual([expect.objectContaining({ rule: 'exit-status', severity: 'warning' })]);
+  });
+
+  it('se_calibration: ingestion\'s product name, given in the manager\'s {\'NAME\': id} form, lands plain in calibration-product.json', () => {
+    const out = mkdtempSync(join(tmp, 'run-secal-'));
+    expect(dag(['render', '--workflow', 'se_calibration', '--example', '--out', out, ...capo]).status).toBe(0);
+    writeCasaWorkdir(join(out, 'test-scenario'), 'success');
+    const r = dag(['run', out, ...capo]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'ingest.out'), 'utf8').trim()).toBe("{'VLASS.cal.token-example-2': 4242}");
+    expect(JSON.parse(readFileSync(join(out, 'results', 'calibration-product.json'), 'utf8'))).toEqual({ productName: 'VLASS.cal.token-example-2', givenAs: 'dict' });
+    expect(r.stdout).toMatch(/se_calibration#example-secal-1 {2}ingestion {2}DONE {2}product VLASS\.cal\.token-example-2/);
   });
 
   it('a failed DAG resumes from its rescue file once the cause is fixed, without redoing what was done', () => {

@@ -29,6 +29,7 @@ import {
   type VlassEvent,
 } from '../../shared/events/index.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
+import { writeFileAtomic } from '../../shared/io/atomic.js';
 import { parseStatusLine } from '../../shared/events/statusFile.js';
 
 const COMMANDS = ['watch', 'tail', 'replay', 'emit'] as const;
@@ -53,6 +54,7 @@ interface Args {
   resultsDir?: string;
   productName?: string;
   productNameFile?: string;
+  writeProductName?: string;
   exitCode?: number;
   dagStatus?: number;
 }
@@ -94,6 +96,7 @@ export const vlassEventsTool: ToolSpec<Args> = {
           .option('results-dir', { type: 'string', describe: 'where the results are' })
           .option('product-name', { type: 'string', describe: "product name, plain or the manager's {'NAME': 123} form" })
           .option('product-name-file', { type: 'string', describe: 'read the product name from this file (either form)' })
+          .option('write-product-name', { type: 'string', describe: 'also write {"productName": <plain name>} to this JSON file (calibration-product.json)' })
           .option('exit-code', { type: 'number', describe: 'exit code of what the event reports' }),
       )
       .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
@@ -225,7 +228,8 @@ async function emit(ctx: ToolContext, args: Args & { json: boolean; requireEvent
     const product = readProductName(named, args.productNameFile ? resolve(args.productNameFile) : '--product-name');
     ctx.log.info({ productName: product.name, form: product.form }, `product name ${product.name} (given in the ${product.form === 'dict' ? "manager's {'NAME': ...}" : 'plain'} form)`);
     fields.productName = product.name;
-  }
+    if (args.writeProductName) writeFileAtomic(resolve(args.writeProductName), JSON.stringify({ productName: product.name, givenAs: product.form }, null, 2) + '\n');
+  } else if (args.writeProductName) throw new UsageError('--write-product-name needs --product-name or --product-name-file');
   const settings = eventsSettingsFrom(ctx.capo);
   const publisher = new EventPublisher({
     settings,
