@@ -71,22 +71,30 @@ export function renderWorkflow(options: RenderOptions): Rendered {
   if (!dagName) throw new InputMissingError(`workflow ${workflow}: its template has no .dag file`);
   const schemaText = template['params.schema.json'];
   if (!schemaText) throw new InputMissingError(`workflow ${workflow}: its template has no params.schema.json`);
-  const schema = JSON.parse(schemaText) as { properties?: Record<string, { pathValue?: boolean }> };
+  const schema = JSON.parse(schemaText) as { properties?: Record<string, { pathValue?: boolean; writeAs?: string }> };
+  // A parameter with "writeAs" (a split plan, say) is written as that JSON file beside the DAG;
+  // its placeholder gives the file name, and its values are checked by the tool that reads it.
+  const files = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([, p]) => p.writeAs).map(([k, p]) => [k, p.writeAs!]));
 
   // The manager's parameters: the schema first, every problem at once.
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (!validate(options.params)) {
     throw new DataError(`parameters for ${workflow}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`).join('; ')}`);
   }
-  const valueProblems = Object.entries(options.params).flatMap(([k, v]) => checkValue(k, v, schema.properties?.[k]?.pathValue === true, options.allowedRoots));
+  const valueProblems = Object.entries(options.params)
+    .filter(([k]) => !(k in files))
+    .flatMap(([k, v]) => checkValue(k, v, schema.properties?.[k]?.pathValue === true, options.allowedRoots));
   if (valueProblems.length) throw new DataError(`parameters for ${workflow}: ${valueProblems.join('; ')}`);
 
   const capo = capoValues(options.capo, options.env, workflow);
   const lookup = (name: string): string | undefined => {
     if (name.startsWith('capo:')) {
       const key = name.slice(5);
-      return options.capo.has(key) ? options.capo.getString(key) : undefined;
+      // An empty CAPO value is as good as none: a DAG must not run with an empty argument.
+      const value = options.capo.has(key) ? options.capo.getString(key) : '';
+      return value === '' ? undefined : value;
     }
+    if (name in files && name in options.params) return files[name];
     if (name in options.params) return String(options.params[name]);
     return capo[name];
   };
@@ -126,13 +134,14 @@ export function renderWorkflow(options: RenderOptions): Rendered {
     for (const [file, text] of Object.entries(rendered)) writeFileSync(join(tmp, file), text);
     if (template['stages.json']) writeFileSync(join(tmp, 'stages.json'), template['stages.json']);
     writeFileSync(join(tmp, 'params.json'), JSON.stringify(options.params, null, 2) + '\n');
+    for (const [k, file] of Object.entries(files)) if (k in options.params) writeFileSync(join(tmp, file), JSON.stringify(options.params[k], null, 2) + '\n');
     const findings = lintDag(join(tmp, dagName), { knownExecutables: options.knownExecutables, deployedDirs: [capo.sbinDir, capo.workspacesBinDir] });
     if (findings.length) throw new DataError(`rendered ${workflow} fails lint: ${findings.map((f) => `${basename(f.file)}:${f.line}: ${f.message}`).join('; ')}`);
     // An empty --out is replaced by the finished directory in one rename.
     if (outExists) rmdirSync(out);
     renameSync(tmp, out);
     forgetTemporary(tmp);
-    return { dir: out, dagFile: join(out, dagName), files: [...Object.keys(rendered), 'stages.json', 'params.json'], findings };
+    return { dir: out, dagFile: join(out, dagName), files: [...Object.keys(rendered), 'stages.json', 'params.json', ...Object.values(files)], findings };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     forgetTemporary(tmp);

@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBuild } from '../build/built.js';
 import { writeCasaWorkdir, type Scenario } from '../../fixtures/casa/workdirs.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
+import { casacoreSkipReason, makeMs } from '../helpers/casacore.js';
+import { hostname } from 'node:os';
 
 let tmp: string;
 let bin: string;
@@ -40,11 +42,18 @@ function filesOf(dir: string): Record<string, string> {
 function goldenParams(workflow: string, env: string): Record<string, unknown> {
   const resultsDir = `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42`;
   if (workflow === 'quicklook') return { requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir };
+  if (workflow === 'seci_split_measurement_sets')
+    return {
+      requestId: 'r42',
+      calibrationLocator: 'uid://evla/calibration/r42',
+      plan: { epoch: 'VLASS2.1', tile: 'T10t01', radiusDeg: 1.0, images: [{ phaseCenter: 'J005000-023000', measurementSets: ['restored/VLASS2.1.sb38546349.eb38559922.59066.15098736111.ms'] }] },
+      resultsDir,
+    };
   return { requestId: 'r42', executionBlockLocator: 'uid://evla/execblock/r42', casaRecipe: workflow === 'se_calibration' ? 'vlassSECalibration' : 'vlassCalibration', ingestionToken: 't42', resultsDir };
 }
 
 describe('rendering the workflows', () => {
-  const cases = ['quicklook', 'calibration', 'se_calibration'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
+  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
   it.each(cases)('renders %s for %s exactly as the golden files, lint clean', (w, e) => {
     const out = mkdtempSync(join(tmp, `golden-${w}-${e}-`));
     const params = join(tmp, `params-${w}-${e}.json`);
@@ -87,7 +96,7 @@ describe('rendering the workflows', () => {
   it('refuses an unknown workflow, naming the ones there are', () => {
     const r = dag(['render', '--workflow', 'quiklook', '--example', '--out', mkdtempSync(join(tmp, 'x-'))]);
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/choose one of calibration, quicklook, se_calibration/);
+    expect(r.stderr).toMatch(/choose one of calibration, quicklook, se_calibration, seci_split_measurement_sets/);
   });
 });
 
@@ -175,4 +184,38 @@ describe('running the quicklook workflow with our executables and the Workspaces
     expect(fetchedAt).toContain('uid://');
     expect(readdirSync(join(out, 'results'))).toContain('products');
   });
+});
+
+const noCasacore = casacoreSkipReason();
+describe.skipIf(noCasacore)('running seci_split_measurement_sets: restore, split every image of the plan into the cache, deliver', () => {
+  it('splits both images, retrying split while another run holds an image lock (exit 75), and delivers the result', async () => {
+    const out = mkdtempSync(join(tmp, 'run-seci-'));
+    const cache = mkdtempSync(join(tmp, 'pims-'));
+    const capoDir = mkdtempSync(join(tmp, 'capo-seci-'));
+    writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${cache}\n`);
+    const seciCapo = ['--capo-profile', 'local', '--capo-path', capoDir];
+    expect(dag(['render', '--workflow', 'seci_split_measurement_sets', '--example', '--out', out, ...seciCapo]).status).toBe(0);
+    writeCasaWorkdir(join(out, 'test-scenario'), 'success');
+    makeMs(join(out, 'test-scenario', 'VLASS2.1.sb1.eb1.59066.1.ms'), { ra0: 359.5, dec0: -2.5 });
+    // Another run holds the first image's lock for a moment: split exits 75 and is retried.
+    // Not our child (a zombie would look alive until we reap it): a grandchild that init reaps.
+    const holderPid = Number(spawnSync('/bin/sh', ['-c', 'sleep 0.4 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).stdout.trim());
+    const lockDir = join(cache, 'VLASS2.1', 'T10t01', 'J235900-023000');
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(join(lockDir, '.split.lock'), JSON.stringify({ pid: holderPid, host: hostname(), started: new Date().toISOString() }));
+    const r = spawnSync(join(bin, 'vlass-dag'), ['run', out, ...seciCapo, '--log-level', 'warn'], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const view = JSON.parse(dag(['status', out, '--json']).stdout);
+    const split = view.nodes.find((n: { node: string }) => n.node === 'split');
+    expect(split.status).toBe('DONE');
+    expect(split.retries).toBeGreaterThanOrEqual(1);
+    const result = JSON.parse(readFileSync(join(out, 'results', 'split.out'), 'utf8'));
+    // The last attempt's result: the image split by an earlier attempt is found in the cache.
+    expect(result.outcomes.map((o: { image: string; state: string }) => [o.image, o.state]).sort()).toEqual([
+      ['J000100-023000', 'cached'],
+      ['J235900-023000', 'split'],
+    ]);
+    for (const o of result.outcomes) expect(existsSync(join(o.target, 'table.dat'))).toBe(true);
+    expect(readFileSync(join(out, 'results', 'split-status.jsonl'), 'utf8')).toContain('"kind":"split"');
+  }, 120_000);
 });
