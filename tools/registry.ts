@@ -8,6 +8,7 @@ import type { ToolSpec } from '../shared/cli/run.js';
 export type ToolLoader = () => Promise<ToolSpec<any>>;
 
 export const TOOLS: Record<string, ToolLoader> = {
+  'cache-products': async () => (await import('./cache-products/cli.js')).cacheProductsTool,
   'casa-verdict': async () => (await import('./casa-verdict/cli.js')).casaVerdictTool,
   'create-component-list': async () => (await import('./create-component-list/cli.js')).createComponentListTool,
   'create-cube-component-list': async () => (await import('./create-cube-component-list/cli.js')).createCubeComponentListTool,

@@ -42,6 +42,8 @@ function filesOf(dir: string): Record<string, string> {
 function goldenParams(workflow: string, env: string): Record<string, unknown> {
   const resultsDir = `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42`;
   if (workflow === 'quicklook') return { requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir };
+  if (workflow === 'image_caching')
+    return { requestId: 'r42', destination: `/lustre/aoc/cluster/pipeline/vlass_${env}/image-cache/T10t01`, files: [{ source: `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42/products/a.fits`, name: 'a.fits', sha256: 'a'.repeat(64) }] };
   if (workflow === 'seci_split_measurement_sets')
     return {
       requestId: 'r42',
@@ -53,7 +55,7 @@ function goldenParams(workflow: string, env: string): Record<string, unknown> {
 }
 
 describe('rendering the workflows', () => {
-  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
+  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets', 'image_caching'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
   it.each(cases)('renders %s for %s exactly as the golden files, lint clean', (w, e) => {
     const out = mkdtempSync(join(tmp, `golden-${w}-${e}-`));
     const params = join(tmp, `params-${w}-${e}.json`);
@@ -96,7 +98,7 @@ describe('rendering the workflows', () => {
   it('refuses an unknown workflow, naming the ones there are', () => {
     const r = dag(['render', '--workflow', 'quiklook', '--example', '--out', mkdtempSync(join(tmp, 'x-'))]);
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/choose one of calibration, quicklook, se_calibration, seci_split_measurement_sets/);
+    expect(r.stderr).toMatch(/choose one of calibration, image_caching, quicklook, se_calibration, seci_split_measurement_sets/);
   });
 });
 
@@ -218,4 +220,38 @@ describe.skipIf(noCasacore)('running seci_split_measurement_sets: restore, split
     for (const o of result.outcomes) expect(existsSync(join(o.target, 'table.dat'))).toBe(true);
     expect(readFileSync(join(out, 'results', 'split-status.jsonl'), 'utf8')).toContain('"kind":"split"');
   }, 120_000);
+});
+
+describe('running image_caching', () => {
+  function render(files: unknown[]) {
+    const out = mkdtempSync(join(tmp, 'run-cache-'));
+    const params = join(tmp, `cache-params-${Math.random().toString(36).slice(2)}.json`);
+    mkdirSync(join(out + '-cache'));
+    writeFileSync(params, JSON.stringify({ requestId: 'r7', destination: out + '-cache', files }));
+    const capoDir = mkdtempSync(join(tmp, 'capo-cache-'));
+    writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.dag.allowedRoots = ${tmp}\n`);
+    const c = ['--capo-profile', 'local', '--capo-path', capoDir];
+    expect(dag(['render', '--workflow', 'image_caching', '--params', params, '--out', out, ...c]).status).toBe(0);
+    return { out, cache: out + '-cache', run: () => dag(['run', out, ...c]) };
+  }
+
+  it('copies what the manager names into the cache, verified, with a manifest', () => {
+    const src = join(tmp, 'product.fits');
+    writeFileSync(src, Buffer.alloc(100_000, 7));
+    const w = render([{ source: src, name: 'VLASS2.1.se.T10t01.J000200-003000.06.2048.v1.I.iter3.image.pbcor.tt0.subim.fits' }]);
+    expect(w.run().status).toBe(0);
+    expect(readdirSync(w.cache).sort()).toEqual(['VLASS2.1.se.T10t01.J000200-003000.06.2048.v1.I.iter3.image.pbcor.tt0.subim.fits', 'cache-manifest.json']);
+  });
+
+  it('a copy whose checksum does not match fails the DAG without a retry and caches nothing', () => {
+    const src = join(tmp, 'other.fits');
+    writeFileSync(src, 'not what the manager expects');
+    const w = render([{ source: src, name: 'x.fits', sha256: '0'.repeat(64) }]);
+    const r = w.run();
+    expect(r.status).toBe(1);
+    const view = JSON.parse(dag(['status', w.out, '--json']).stdout);
+    expect(view.nodes.find((n: { node: string }) => n.node === 'copy')).toMatchObject({ status: 'ERROR', retries: 0 });
+    expect(readdirSync(w.cache)).toEqual([]);
+    expect(existsSync(join(w.out, 'image_caching.dag.rescue001'))).toBe(true);
+  });
 });
