@@ -42,6 +42,7 @@ function filesOf(dir: string): Record<string, string> {
 function goldenParams(workflow: string, env: string): Record<string, unknown> {
   const resultsDir = `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42`;
   if (workflow === 'quicklook') return { requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir };
+  if (workflow === 'se_continuum_imaging') return { requestId: 'r42', pimsLocator: 'pims-cache:VLASS2.1/T10t01/J000200-003000', resultsDir };
   if (workflow === 'image_caching')
     return { requestId: 'r42', destination: `/lustre/aoc/cluster/pipeline/vlass_${env}/image-cache/T10t01`, files: [{ source: `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42/products/a.fits`, name: 'a.fits', sha256: 'a'.repeat(64) }] };
   if (workflow === 'seci_split_measurement_sets')
@@ -55,7 +56,7 @@ function goldenParams(workflow: string, env: string): Record<string, unknown> {
 }
 
 describe('rendering the workflows', () => {
-  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets', 'image_caching'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
+  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets', 'se_continuum_imaging', 'image_caching'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
   it.each(cases)('renders %s for %s exactly as the golden files, lint clean', (w, e) => {
     const out = mkdtempSync(join(tmp, `golden-${w}-${e}-`));
     const params = join(tmp, `params-${w}-${e}.json`);
@@ -98,7 +99,7 @@ describe('rendering the workflows', () => {
   it('refuses an unknown workflow, naming the ones there are', () => {
     const r = dag(['render', '--workflow', 'quiklook', '--example', '--out', mkdtempSync(join(tmp, 'x-'))]);
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/choose one of calibration, image_caching, quicklook, se_calibration, seci_split_measurement_sets/);
+    expect(r.stderr).toMatch(/choose one of calibration, image_caching, quicklook, se_calibration, se_continuum_imaging, seci_split_measurement_sets/);
   });
 });
 
@@ -170,6 +171,25 @@ describe('running the quicklook workflow with our executables and the Workspaces
     expect(r.stdout).toMatch(/se_calibration#example-secal-1 {2}ingestion {2}DONE {2}product VLASS\.cal\.token-example-2/);
   });
 
+  it('se_continuum_imaging: imaging, then the catalog, then QA with the catalog\'s rules, delivered together', () => {
+    const out = mkdtempSync(join(tmp, 'run-se-'));
+    expect(dag(['render', '--workflow', 'se_continuum_imaging', '--example', '--out', out, ...capo]).status).toBe(0);
+    const scenario = join(out, 'test-scenario');
+    writeCasaWorkdir(scenario, 'success');
+    // The SE product instead of the QL one: its five images, no manifest.
+    for (const f of readdirSync(join(scenario, 'products'))) rmSync(join(scenario, 'products', f));
+    const se = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'se');
+    for (const f of readdirSync(se)) if (f.endsWith('.fits')) copyFileSync(join(se, f), join(scenario, 'products', f));
+    const r = dag(['run', out, ...capo]);
+    expect(r.status, r.stderr).toBe(0);
+    const delivered = readdirSync(join(out, 'results', 'products'));
+    for (const suffix of ['.I.catalog.csv', '.I.catalog.reg', '.I.componentlist.py', '.qa.json', '_prev.jpg']) expect(delivered.some((f) => f.endsWith(suffix)), suffix).toBe(true);
+    const qa = JSON.parse(readFileSync(join(out, 'results', 'products', delivered.find((f) => f.endsWith('.qa.json'))!), 'utf8'));
+    // The catalog existed when QA ran: its rules were judged.
+    expect(JSON.stringify(qa)).toContain('catalogDensity');
+    expect(qa.metrics.catalog).toBeTruthy();
+  });
+
   it('a failed DAG resumes from its rescue file once the cause is fixed, without redoing what was done', () => {
     const out = prepared('errorexit');
     expect(dag(['run', out, ...capo]).status).toBe(1);
@@ -200,8 +220,12 @@ describe.skipIf(noCasacore)('running seci_split_measurement_sets: restore, split
     writeCasaWorkdir(join(out, 'test-scenario'), 'success');
     makeMs(join(out, 'test-scenario', 'VLASS2.1.sb1.eb1.59066.1.ms'), { ra0: 359.5, dec0: -2.5 });
     // Another run holds the first image's lock for a moment: split exits 75 and is retried.
-    // Not our child (a zombie would look alive until we reap it): a grandchild that init reaps.
-    const holderPid = Number(spawnSync('/bin/sh', ['-c', 'sleep 0.4 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).stdout.trim());
+    // The holder lives until split's first attempt has failed with 75 (read from split's status
+    // file), whatever the machine's load. Not our child (a zombie would look alive until we reap
+    // it): a grandchild that init reaps.
+    const status = join(out, 'split-status.jsonl');
+    const holderScript = `i=0; until grep -q '"exitCode":75' '${status}' 2>/dev/null || [ $i -gt 1200 ]; do sleep 0.05; i=$((i+1)); done`;
+    const holderPid = Number(spawnSync('/bin/sh', ['-c', `(${holderScript}) >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' }).stdout.trim());
     const lockDir = join(cache, 'VLASS2.1', 'T10t01', 'J235900-023000');
     mkdirSync(lockDir, { recursive: true });
     writeFileSync(join(lockDir, '.split.lock'), JSON.stringify({ pid: holderPid, host: hostname(), started: new Date().toISOString() }));
