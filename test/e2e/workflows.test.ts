@@ -42,6 +42,8 @@ function filesOf(dir: string): Record<string, string> {
 function goldenParams(workflow: string, env: string): Record<string, unknown> {
   const resultsDir = `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42`;
   if (workflow === 'quicklook') return { requestId: 'r42', calibrationLocator: 'uid://evla/calibration/r42', resultsDir };
+  if (workflow === 'se_coarse_cube_imaging')
+    return { requestId: 'r42', reimagingLocator: 'uid://evla/reimaging/r42', continuumCatalog: `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r41/products/VLASS2.1.se.T10t01.J000200-003000.06.2048.v1.I.catalog.csv`, resultsDir };
   if (workflow === 'se_continuum_imaging') return { requestId: 'r42', pimsLocator: 'pims-cache:VLASS2.1/T10t01/J000200-003000', resultsDir };
   if (workflow === 'image_caching')
     return { requestId: 'r42', destination: `/lustre/aoc/cluster/pipeline/vlass_${env}/image-cache/T10t01`, files: [{ source: `/lustre/aoc/cluster/pipeline/vlass_${env}/results/r42/products/a.fits`, name: 'a.fits', sha256: 'a'.repeat(64) }] };
@@ -56,7 +58,7 @@ function goldenParams(workflow: string, env: string): Record<string, unknown> {
 }
 
 describe('rendering the workflows', () => {
-  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets', 'se_continuum_imaging', 'image_caching'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
+  const cases = ['quicklook', 'calibration', 'se_calibration', 'seci_split_measurement_sets', 'se_continuum_imaging', 'se_coarse_cube_imaging', 'image_caching'].flatMap((w) => ['dev', 'test', 'prod'].map((e) => [w, e]));
   it.each(cases)('renders %s for %s exactly as the golden files, lint clean', (w, e) => {
     const out = mkdtempSync(join(tmp, `golden-${w}-${e}-`));
     const params = join(tmp, `params-${w}-${e}.json`);
@@ -99,7 +101,7 @@ describe('rendering the workflows', () => {
   it('refuses an unknown workflow, naming the ones there are', () => {
     const r = dag(['render', '--workflow', 'quiklook', '--example', '--out', mkdtempSync(join(tmp, 'x-'))]);
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/choose one of calibration, image_caching, quicklook, se_calibration, se_continuum_imaging, seci_split_measurement_sets/);
+    expect(r.stderr).toMatch(/choose one of calibration, image_caching, quicklook, se_calibration, se_coarse_cube_imaging, se_continuum_imaging, seci_split_measurement_sets/);
   });
 });
 
@@ -188,6 +190,29 @@ describe('running the quicklook workflow with our executables and the Workspaces
     // The catalog existed when QA ran: its rules were judged.
     expect(JSON.stringify(qa)).toContain('catalogDensity');
     expect(qa.metrics.catalog).toBeTruthy();
+  });
+
+  it('se_coarse_cube_imaging: cube QA rejects the bad windows, then the continuum catalog is measured in the kept ones', () => {
+    const out = mkdtempSync(join(tmp, 'run-cc-'));
+    expect(dag(['render', '--workflow', 'se_coarse_cube_imaging', '--example', '--out', out, ...capo]).status).toBe(0);
+    const scenario = join(out, 'test-scenario');
+    writeCasaWorkdir(scenario, 'success');
+    for (const f of readdirSync(join(scenario, 'products'))) rmSync(join(scenario, 'products', f));
+    const cc = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'cc');
+    for (const f of readdirSync(cc)) if (f.endsWith('.fits')) copyFileSync(join(cc, f), join(scenario, 'products', f));
+    // The continuum catalog, as se_continuum_imaging delivered it.
+    mkdirSync(join(out, 'continuum'));
+    const se = spawnSync(join(bin, 'create-component-list'), ['--dir', join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'se'), '--out', join(out, 'continuum'), '--log-level', 'warn'], { env });
+    expect(se.status).toBe(0);
+    const r = dag(['run', out, ...capo]);
+    expect(r.status, r.stderr).toBe(0);
+    const delivered = readdirSync(join(out, 'results', 'products'));
+    expect(delivered.some((f) => f.endsWith('.qa.json'))).toBe(true);
+    expect(delivered.some((f) => f.endsWith('.planes.csv'))).toBe(true);
+    expect(delivered.filter((f) => /spw\d+\.IQU/.test(f))).toHaveLength(16);
+    const qa = JSON.parse(readFileSync(join(out, 'results', 'products', delivered.find((f) => f.endsWith('.qa.json'))!), 'utf8'));
+    expect(JSON.stringify(qa)).toMatch(/spw3|spw11/);
+    expect(delivered.some((f) => /cube|component/.test(f) && f.endsWith('.csv') && !f.endsWith('.planes.csv'))).toBe(true);
   });
 
   it('a failed DAG resumes from its rescue file once the cause is fixed, without redoing what was done', () => {
