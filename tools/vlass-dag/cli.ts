@@ -45,7 +45,7 @@ interface Args {
 
 export const vlassDagTool: ToolSpec<Args> = {
   name: 'vlass-dag',
-  summary: 'lint, run locally, follow, draw and submit HTCondor DAGs',
+  summary: 'render workflow templates, lint, run locally, follow, draw and submit HTCondor DAGs',
   commands: COMMANDS,
   capoPrefixes: ['edu.nrao.vlass.dag', 'edu.nrao.vlass.sbinDir', 'edu.nrao.vlass.workspaces'],
   cooperativeInterrupt: true,
