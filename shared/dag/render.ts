@@ -2,7 +2,7 @@
  * Rendering a workflow template (dags/<workflow>/, docs/vlass-dag.md "render") into a concrete
  * DAG directory: every `{{name}}` in the template files is filled from the manager's parameters
  * (checked against the workflow's params.schema.json) or from CAPO (`{{sbinDir}}`,
- * `{{workspacesBinDir}}`, `{{env}}`, `{{workflow}}`, `{{capo:<key>}}`). Strict: an unknown, a
+ * `{{workspacesBinDir}}`, `{{env}}`, `{{workflow}}`, `{{capoProfile}}`, `{{capo:<key>}}`). Strict: an unknown, a
  * missing or an unused placeholder is an error listing every name at once; values are checked
  * (paths absolute and inside the allowed roots, no `..`, no shell metacharacters). The output is
  * written to a temporary directory, linted, then renamed: nothing half-rendered is left.
@@ -46,6 +46,8 @@ function capoValues(capo: CapoConfig, env: string, workflow: string): Record<str
   return {
     env,
     workflow,
+    // The jobs read the same CAPO profile at run time (tool settings), through CAPO_PROFILE.
+    capoProfile: capo.profile ?? `dsoc-${env}`,
     sbinDir: capo.getString('edu.nrao.vlass.sbinDir', `/lustre/aoc/cluster/pipeline/vlass_${env}/sbin`),
     workspacesBinDir: capo.getString('edu.nrao.vlass.workspaces.binDir', '/lustre/aoc/cluster/pipeline/workspaces/bin'),
   };
