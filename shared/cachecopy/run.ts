@@ -1,17 +1,17 @@
 /**
  * Copying products into the image cache as the manager names them (image_caching, redesigned:
  * nothing is guessed from directory names). For each file: copy under a temporary name beside
- * its destination, fsync, verify the copy's size and sha256 against the source (and against the
- * checksum the manager gave, when it gave one), then rename into place. A manifest of what is in
+ * its destination, taking the source's sha256 as it is read; check it against the checksum the
+ * manager gave, when it gave one; verify the copy's size and sha256; then rename into place
+ * (the temporary is removed on any failure). A manifest of what is in
  * the cache is written last, atomically. A kill at any moment leaves each file either absent or
  * complete; a re-run skips files already verified (same size and sha256).
  */
-import { closeSync, existsSync, readFileSync, readSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { DataError, InputMissingError, OutputError, fsError } from '../errors.js';
+import { DataError, InputMissingError, OutputError } from '../errors.js';
 import { AtomicFile, writeFileAtomic } from '../io/atomic.js';
-import { sha256File } from '../io/hash.js';
-import { openForReading } from '../io/open.js';
+import { copyWithSha256, sha256File } from '../io/hash.js';
 
 export const MANIFEST = 'cache-manifest.json';
 
@@ -81,18 +81,26 @@ export function cacheProducts(plan: CopyPlan, progress: CopyProgress): CopiedFil
   const done: CopiedFile[] = [];
   for (const f of plan.files) {
     progress.file(f.name, 'started');
-    const sourceSha = sha256File(f.source);
-    if (f.sha256 && f.sha256 !== sourceSha) throw new DataError(`${f.source}: sha256 ${sourceSha} is not the ${f.sha256} the manager expects; nothing of it was cached`);
     const target = join(dest, f.name);
     const bytes = statSync(f.source).size;
-    if (existsSync(target) && statSync(target).size === bytes && sha256File(target) === sourceSha) {
-      done.push({ name: f.name, source: f.source, bytes, sha256: sourceSha, state: 'already cached' });
-      progress.file(f.name, 'done', 'already cached');
-      continue;
+    const expectChecksum = (sourceSha: string) => {
+      if (f.sha256 && f.sha256 !== sourceSha) throw new DataError(`${f.source}: sha256 ${sourceSha} is not the ${f.sha256} the manager expects; nothing of it was cached`);
+    };
+    if (existsSync(target) && statSync(target).size === bytes) {
+      const sourceSha = sha256File(f.source);
+      expectChecksum(sourceSha);
+      if (sha256File(target) === sourceSha) {
+        done.push({ name: f.name, source: f.source, bytes, sha256: sourceSha, state: 'already cached' });
+        progress.file(f.name, 'done', 'already cached');
+        continue;
+      }
     }
+    // The source is read once: its checksum is taken as it is copied, the copy's read back.
     const copy = new AtomicFile(target);
+    let sourceSha: string;
     try {
-      copyInto(f.source, copy);
+      sourceSha = copyWithSha256(f.source, copy);
+      expectChecksum(sourceSha);
       const written = statSync(copy.tmpPath).size;
       const copySha = sha256File(copy.tmpPath);
       if (written !== bytes || copySha !== sourceSha) throw new DataError(`${target}: the copy does not match its source (${written} bytes, sha256 ${copySha}; source ${bytes} bytes, ${sourceSha}); nothing was cached`);
@@ -116,23 +124,4 @@ export function cacheProducts(plan: CopyPlan, progress: CopyProgress): CopiedFil
   for (const f of done) byName.set(f.name, { ...f, state: 'copied' });
   writeFileAtomic(manifestPath, JSON.stringify({ destination: dest, files: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)).map(({ state: _, ...rest }) => rest) }, null, 2) + '\n');
   return done;
-}
-
-function copyInto(source: string, out: AtomicFile): void {
-  const fd = openForReading(source);
-  const buf = Buffer.allocUnsafe(8 << 20);
-  try {
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (err) {
-        throw fsError(err, source, 'reading');
-      }
-      if (n === 0) break;
-      out.write(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
 }

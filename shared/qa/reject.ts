@@ -16,17 +16,14 @@
  * A destination that exists and differs from its source is never overwritten: the move is
  * refused before anything is done (OutputError, 73).
  */
-import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AtomicFile, syncDirectory } from '../io/atomic.js';
-import { sha256File } from '../io/hash.js';
+import { copyWithSha256, sha256File } from '../io/hash.js';
 import { InputMissingError, IoError, JobError, OutputError, fsError } from '../errors.js';
 import { pathExists } from '../io/fsutil.js';
-import { openForReading } from '../io/open.js';
 
 export const REJECT_DIRECTORY = 'QA_REJECTED';
-const CHUNK_BYTES = 8 << 20;
 
 /** Test seams: simulate failures and force the cross-filesystem path. */
 export interface MoveHooks {
@@ -169,7 +166,7 @@ function renameInto(plan: Plan): PlacedBy {
 function copyVerified(plan: Plan, hooks: MoveHooks): void {
   const out = new AtomicFile(plan.dest, plan.stat.mode & 0o7777);
   try {
-    const sourceHash = copyInto(plan.source, out);
+    const sourceHash = copyWithSha256(plan.source, out);
     const fd = openSync(out.tmpPath, 'r');
     try {
       fsyncSync(fd);
@@ -193,30 +190,6 @@ function copyVerified(plan: Plan, hooks: MoveHooks): void {
     out.abort();
     throw err;
   }
-}
-
-/** Streams `source` into `out`, returning the SHA-256 of the bytes read. */
-function copyInto(source: string, out: AtomicFile): string {
-  const hash = createHash('sha256');
-  const fd = openForReading(source);
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (err) {
-        throw fsError(err, source, 'reading');
-      }
-      if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      hash.update(chunk);
-      out.write(chunk);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
 }
 
 /** Undoes phase 1; returns the destinations it could not remove. */
