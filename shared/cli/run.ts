@@ -12,9 +12,8 @@ import type { LevelWithSilent } from 'pino';
 import { VERSION_STRING } from '../buildinfo.js';
 import { loadCapo, type CapoConfig } from '../capo/capo.js';
 import { ExitCode, InterruptedError, JobError, OutputError, exitCodeFor, exitCodesHelp } from '../errors.js';
-import { EventPublisher, EventsUndeliveredError } from '../events/publisher.js';
-import { eventsSettingsFrom } from '../events/config.js';
-import { sourceOf, type WorkflowRef } from '../events/event.js';
+import type { EventPublisher, EventsUndeliveredError } from '../events/publisher.js';
+import type { WorkflowRef } from '../events/event.js';
 import { createLogger, LOG_LEVELS, registerSecrets, setStage, type Logger } from '../log.js';
 import { removeAllTemporaries } from '../io/atomic.js';
 
@@ -171,6 +170,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     }
   };
   let events: EventPublisher | undefined;
+  let undeliverable: typeof EventsUndeliveredError | undefined;
   let reportNode = false;
   const stage = (name: string, detail: Record<string, unknown> = {}) => {
     setStage(name);
@@ -194,6 +194,13 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       return ExitCode.OK;
     }
     const outDir = checkOutputDirectory(args.out);
+    // Loaded here, not at start-up: --help and --version need none of it (ajv, the schema).
+    const [{ EventPublisher, EventsUndeliveredError }, { eventsSettingsFrom }, { sourceOf }] = await Promise.all([
+      import('../events/publisher.js'),
+      import('../events/config.js'),
+      import('../events/event.js'),
+    ]);
+    undeliverable = EventsUndeliveredError;
     events = new EventPublisher({
       settings: eventsSettingsFrom(capo),
       source: sourceOf(spec.name, VERSION_STRING),
@@ -238,7 +245,7 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
     else log.error({ exitCode: code }, message);
     appendStatus({ event: 'failed', exitCode: code, message });
     removeAllTemporaries();
-    if (events && reportNode && !(err instanceof EventsUndeliveredError)) {
+    if (events && reportNode && !(undeliverable && err instanceof undeliverable)) {
       events.emit({ kind: 'node', state: 'failed', node: nodeName(spec.name), exitCode: code, message }, true);
       await events.flush().catch(() => undefined);
     }

@@ -10,6 +10,7 @@ import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { EVENT_SCHEMA, routingKeyOf, type Environment, type VlassEvent } from './event.js';
 import type { BrokerSettings } from './config.js';
 import { declareTopology, exchangeName } from './topology.js';
+import { withTimeout } from './timeout.js';
 
 export class BrokerLink {
   private closed = false;
@@ -76,12 +77,4 @@ export class BrokerLink {
     this.closed = true;
     await withTimeout(this.connection.close(), 2000, 'close').catch(() => undefined);
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -9,7 +9,7 @@
  */
 import { connect, type Channel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from '../log.js';
-import { withTimeout } from './broker.js';
+import { withTimeout } from './timeout.js';
 import type { BrokerSettings } from './config.js';
 import { checkEvent, type Environment, type VlassEvent } from './event.js';
 import { declareTopology, exchangeName } from './topology.js';

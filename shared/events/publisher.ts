@@ -12,7 +12,8 @@
 import { appendFileSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { TemporaryError } from '../errors.js';
-import { BrokerLink, withTimeout } from './broker.js';
+import type { BrokerLink } from './broker.js';
+import { withTimeout } from './timeout.js';
 import type { EventsSettings } from './config.js';
 import { EVENT_SCHEMA, makeEvent, type EventFields, type EventSource, type VlassEvent, type WorkflowRef } from './event.js';
 import { formatEventLine } from './format.js';
@@ -148,6 +149,8 @@ export class EventPublisher {
     const { settings, log } = this.options;
     let link: BrokerLink;
     try {
+      // amqplib is loaded only when a broker is used: most runs have none.
+      const { BrokerLink } = await import('./broker.js');
       link = await BrokerLink.open(settings.broker!, settings.env);
     } catch (err) {
       this.giveUp(err as Error);
