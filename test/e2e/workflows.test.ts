@@ -105,6 +105,21 @@ describe('rendering the workflows', () => {
   });
 });
 
+const SMALL = join(REPO_ROOT, 'fixtures', 'vlass', 'small');
+
+/**
+ * Puts a fixture product's images into a prepared CASA working directory's products/: for QL
+ * over the same-named placeholders the scenario wrote (its manifest names them); for SE and the
+ * cube instead of them (no manifest).
+ */
+function useFixtureProducts(scenarioDir: string, kind: 'ql' | 'se' | 'cc'): void {
+  const products = join(scenarioDir, 'products');
+  if (!existsSync(products)) return;
+  if (kind !== 'ql') for (const f of readdirSync(products)) rmSync(join(products, f));
+  for (const f of readdirSync(join(SMALL, kind)))
+    if (f.endsWith('.fits') && (kind !== 'ql' || existsSync(join(products, f)))) copyFileSync(join(SMALL, kind, f), join(products, f));
+}
+
 /** Renders the example and prepares the CASA scenario the casa_envoy double will copy. */
 function prepared(scenario: Scenario, casaExit = 0): string {
   const out = mkdtempSync(join(tmp, `run-${scenario}-`));
@@ -112,10 +127,7 @@ function prepared(scenario: Scenario, casaExit = 0): string {
   expect(r.status, r.stderr).toBe(0);
   const scenarioDir = join(out, 'test-scenario');
   writeCasaWorkdir(scenarioDir, scenario);
-  if (existsSync(join(scenarioDir, 'products'))) {
-    const ql = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql');
-    for (const f of readdirSync(ql)) if (f.endsWith('.fits') && existsSync(join(scenarioDir, 'products', f))) copyFileSync(join(ql, f), join(scenarioDir, 'products', f));
-  }
+  useFixtureProducts(scenarioDir, 'ql');
   writeFileSync(join(scenarioDir, '.exit-code'), String(casaExit));
   return out;
 }
@@ -179,9 +191,7 @@ describe('running the quicklook workflow with our executables and the Workspaces
     const scenario = join(out, 'test-scenario');
     writeCasaWorkdir(scenario, 'success');
     // The SE product instead of the QL one: its five images, no manifest.
-    for (const f of readdirSync(join(scenario, 'products'))) rmSync(join(scenario, 'products', f));
-    const se = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'se');
-    for (const f of readdirSync(se)) if (f.endsWith('.fits')) copyFileSync(join(se, f), join(scenario, 'products', f));
+    useFixtureProducts(scenario, 'se');
     const r = dag(['run', out, ...capo]);
     expect(r.status, r.stderr).toBe(0);
     const delivered = readdirSync(join(out, 'results', 'products'));
@@ -197,12 +207,10 @@ describe('running the quicklook workflow with our executables and the Workspaces
     expect(dag(['render', '--workflow', 'se_coarse_cube_imaging', '--example', '--out', out, ...capo]).status).toBe(0);
     const scenario = join(out, 'test-scenario');
     writeCasaWorkdir(scenario, 'success');
-    for (const f of readdirSync(join(scenario, 'products'))) rmSync(join(scenario, 'products', f));
-    const cc = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'cc');
-    for (const f of readdirSync(cc)) if (f.endsWith('.fits')) copyFileSync(join(cc, f), join(scenario, 'products', f));
+    useFixtureProducts(scenario, 'cc');
     // The continuum catalog, as se_continuum_imaging delivered it.
     mkdirSync(join(out, 'continuum'));
-    const se = spawnSync(join(bin, 'create-component-list'), ['--dir', join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'se'), '--out', join(out, 'continuum'), '--log-level', 'warn'], { env });
+    const se = spawnSync(join(bin, 'create-component-list'), ['--dir', join(SMALL, 'se'), '--out', join(out, 'continuum'), '--log-level', 'warn'], { env });
     expect(se.status).toBe(0);
     const r = dag(['run', out, ...capo]);
     expect(r.status, r.stderr).toBe(0);
@@ -221,7 +229,7 @@ describe('running the quicklook workflow with our executables and the Workspaces
     const fetchedAt = readFileSync(join(out, 'rawdata', 'fetched.txt'), 'utf8');
     rmSync(join(out, 'test-scenario'), { recursive: true });
     writeCasaWorkdir(join(out, 'test-scenario'), 'success');
-    for (const f of readdirSync(join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql'))) if (f.endsWith('.fits')) copyFileSync(join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql', f), join(out, 'test-scenario', 'products', f));
+    useFixtureProducts(join(out, 'test-scenario'), 'ql');
     rmSync(join(out, 'working'), { recursive: true });
     rmSync(join(out, 'rawdata', 'fetched.txt'));
     const again = dag(['run', out, ...capo]);
