@@ -26,7 +26,7 @@ import { forgetChild, trackChild, writeFileAtomic } from '../io/atomic.js';
 import type { Logger } from '../log.js';
 import { parseDag, type Dag, type DagNode, type DagScript } from './dagfile.js';
 import { formatJobstateLine, formatNodeStatusFile, formatRescue, parseRescue, type JobstateEvent, type NodeStatusAd, type NodeStatusName } from './statusfiles.js';
-import { expandMacros, parseEnvironment, parseSubmit, splitArguments } from './submitfile.js';
+import { nodeSubmitValues, parseEnvironment, parseSubmit, splitArguments } from './submitfile.js';
 
 /** $DAG_STATUS values (not the status file's DagStatus). */
 export const DAG_STATUS = { OK: 0, ERROR: 1, NODE_FAILED: 2, ABORTED: 3, REMOVED: 4 } as const;
@@ -316,16 +316,7 @@ async function runScript(script: DagScript, macros: Record<string, string>, cwd:
 async function runJob(n: DagNode, retry: number, nodeDir: string, ctx: RunContext): Promise<number> {
   const submitPath = resolve(nodeDir, n.submit);
   const submit = parseSubmit(readFileSync(submitPath, 'utf8'), submitPath);
-  const vars = Object.fromEntries(n.vars.map((v) => [v.key, v.value]));
-  const lookup = (name: string): string | undefined => {
-    if (name === 'JOB') return n.name;
-    if (name === 'RETRY') return String(retry);
-    return vars[name] ?? submit.commands.get(name.toLowerCase())?.value;
-  };
-  const value = (key: string) => {
-    const c = submit.commands.get(key);
-    return c ? expandMacros(c.value, lookup, `${submitPath}:${c.line}`) : undefined;
-  };
+  const value = nodeSubmitValues(submit, n.name, n.vars, retry);
   const initialdir = value('initialdir');
   const cwd = initialdir ? resolve(nodeDir, initialdir) : nodeDir;
   const executable = value('executable');

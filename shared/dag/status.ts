@@ -12,7 +12,7 @@ import { DAG_STAGES, type DagStage } from '../events/event.js';
 import { parseDag, type Dag } from './dagfile.js';
 import { rescueFiles } from './runner.js';
 import { parseJobstateLog, parseNodeStatusFile, parseRescue, type NodeStatusName } from './statusfiles.js';
-import { expandMacros, parseSubmit } from './submitfile.js';
+import { nodeSubmitValues, parseSubmit } from './submitfile.js';
 
 export const STAGE_MAP_FILE = 'stages.json';
 
@@ -188,13 +188,12 @@ function analyseFailure(v: NodeView, dag: Dag, base: string): void {
   try {
     const submitPath = resolve(nodeDir, n.submit);
     const submit = parseSubmit(readFileSync(submitPath, 'utf8'), submitPath);
-    const vars = Object.fromEntries(n.vars.map((x) => [x.key, x.value]));
-    const lookup = (name: string) => (name === 'JOB' ? n.name : name === 'RETRY' ? String(v.retries) : (vars[name] ?? submit.commands.get(name.toLowerCase())?.value));
-    const error = submit.commands.get('error');
-    const initialdir = submit.commands.get('initialdir');
-    const cwd = initialdir ? resolve(nodeDir, expandMacros(initialdir.value, lookup, submitPath)) : nodeDir;
+    const value = nodeSubmitValues(submit, n.name, n.vars, v.retries);
+    const error = value('error');
+    const initialdir = value('initialdir');
+    const cwd = initialdir ? resolve(nodeDir, initialdir) : nodeDir;
     if (error) {
-      const file = resolve(cwd, expandMacros(error.value, lookup, submitPath));
+      const file = resolve(cwd, error);
       if (existsSync(file)) v.errorTail = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-5);
     }
   } catch {

@@ -53,6 +53,24 @@ export function expandMacros(value: string, lookup: (name: string) => string | u
 }
 
 /**
+ * A node's submit file as DAGMan has it expanded for one attempt: each command's value with
+ * $(JOB), $(RETRY), the node's VARS and the file's own commands filled in (undefined when the
+ * file has no such command).
+ */
+export function nodeSubmitValues(submit: SubmitFile, node: string, vars: ReadonlyArray<{ key: string; value: string }>, retry: number): (key: string) => string | undefined {
+  const byKey = new Map(vars.map((v) => [v.key, v.value]));
+  const lookup = (name: string): string | undefined => {
+    if (name === 'JOB') return node;
+    if (name === 'RETRY') return String(retry);
+    return byKey.get(name) ?? submit.commands.get(name.toLowerCase())?.value;
+  };
+  return (key) => {
+    const c = submit.commands.get(key);
+    return c ? expandMacros(c.value, lookup, `${submit.file}:${c.line}`) : undefined;
+  };
+}
+
+/**
  * HTCondor's `arguments`: the new syntax (the whole value in double quotes; words split on
  * spaces, single quotes group, '' is a literal quote, "" a literal double quote) or the old
  * one (split on whitespace).
