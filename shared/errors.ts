@@ -87,6 +87,19 @@ export class DataError extends JobError {
   }
 }
 
+/**
+ * Runs `fn`, naming `path` in a DataError that does not name it yet: header parsers (WCS,
+ * beam, keyword types) do not know which file they read.
+ */
+export function inFile<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof DataError && !err.message.includes(path)) throw new DataError(`${path}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /** An input file or directory is missing or unreadable (66). */
 export class InputMissingError extends JobError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeVlassCatalog } from '../catalog/index.js';
 import { DataError } from '../errors.js';
 import { writeFitsImage } from '../fits/index.js';
-import { readSinglePlane, headerSource, type ImagePlane } from '../qa/index.js';
+import { readSinglePlane, type ImagePlane } from '../vlass/image.js';
 import { type DiscoveredProduct } from '../vlass/index.js';
 import { findSources, type FindSourcesOptions, type StageTiming } from '../sources/index.js';
 import type { CatalogContext, Component, RestoringBeam } from '../sources/types.js';
-import { beamFromHeader, Wcs } from '../wcs/index.js';
+import { beamFromHeader, headerSource, Wcs } from '../wcs/index.js';
 import { catalogOutputNames } from '../vlass/products.js';
 import { addVlassColumns } from './vlassColumns.js';
 

@@ -11,22 +11,22 @@
  * the noise σ (uniform weights), so the fit runs first and the MAD, which reorders the
  * buffer, afterwards.
  */
-import { closeSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { componentsFromCatalog, readCatalog } from '../catalog/index.js';
 import { DataError, InputMissingError } from '../errors.js';
-import { FitsReader, type ImageLayout, decodePixels, planeNumber } from '../fits/index.js';
+import { PlaneReader, reopenPlanned } from '../cube/planeReader.js';
 import type { Component } from '../sources/types.js';
 import { type FloatArray, medianAndMad } from '../stats/index.js';
-import { Wcs } from '../wcs/index.js';
+import { Wcs, headerSource } from '../wcs/index.js';
 import { type CubeCatalogRow, type PlaneColumn, formatCubeCatalog, frequencyText } from './csv.js';
-import { type CubeInput, type CubePlane, headerSource } from './discover.js';
+import type { CubePlane, CubePlanes } from './planes.js';
 import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from './fit.js';
 import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
-import { applyCubeQa, readCubeQa } from './qa.js';
+import { applyCubeQa, readCubeQa } from './qaResult.js';
 import { type SpectralSettings, fitSpectralIndex } from './spectrum.js';
-import { openForReading, readExactlyInto } from '../io/open.js';
+import { catalogOutputNames } from '../vlass/products.js';
 
 export interface CubeCatalogOptions {
   outDir: string;
@@ -66,7 +66,7 @@ export interface PlaneSummary {
 
 export interface CubeCatalogResult {
   product: string;
-  mode: CubeInput['mode'];
+  mode: CubePlanes['mode'];
   catalog: string;
   qa: string | null;
   components: number;
@@ -80,10 +80,7 @@ export interface CubeCatalogResult {
   output: string;
 }
 
-/** Bytes per read call. */
-const READ_BYTES = 64 << 20;
-
-export function makeCubeCatalog(input: CubeInput, options: CubeCatalogOptions): CubeCatalogResult {
+export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions): CubeCatalogResult {
   // Everything that can be wrong with the inputs is found before a pixel is read.
   options.onStage('reading catalog');
   const catalogPath = options.catalog ?? defaultCatalog(input);
@@ -109,7 +106,7 @@ export function makeCubeCatalog(input: CubeInput, options: CubeCatalogOptions): 
   const fluxes: Float64Array[] = [];
   const errors: Float64Array[] = [];
   const summaries: PlaneSummary[] = [];
-  const buffer = new PlaneBuffer();
+  const buffer = new PlaneReader();
   const allPlanes = withMissing(input);
   allPlanes.forEach((plane, index) => {
     const start = performance.now();
@@ -132,7 +129,7 @@ export function makeCubeCatalog(input: CubeInput, options: CubeCatalogOptions): 
       seconds: 0,
     };
     if (!plane.rejected) {
-      const { data, width, height, wcs } = buffer.read(plane);
+      const { data, width, height, wcs } = readPlane(buffer, plane);
       const beam: Cov2 = skyCovariance(plane.beam!.majorArcsec / 3600, plane.beam!.minorArcsec / 3600, plane.beam!.positionAngleDeg);
       const fit = fitPlane({ data, width, height, wcs, beam }, fitComponents, options.fit);
       // After the fit: the MAD reorders the buffer.
@@ -245,28 +242,30 @@ function toFitComponents(components: readonly Component[]): { fitComponents: Fit
 }
 
 /** `<stem>.I.catalog.csv` beside the cube, else the SE product's catalog of the same tile. */
-function defaultCatalog(input: CubeInput): string {
-  const names = [`${input.stem}.I.catalog.csv`];
-  if (input.stem.includes('.cc.')) names.push(`${input.stem.replace('.cc.', '.se.')}.I.catalog.csv`);
+function defaultCatalog(input: CubePlanes): string {
+  const names = [catalogOutputNames(input.stem).catalog];
+  if (input.stem.includes('.cc.')) names.push(catalogOutputNames(input.stem.replace('.cc.', '.se.')).catalog);
   const candidates = names.map((f) => join(input.dir, f));
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new InputMissingError(`no continuum catalog: looked for ${candidates.join(' and ')}; run create-component-list or pass --catalog`);
   return found;
 }
 
-function defaultQa(input: CubeInput): string | undefined {
+function defaultQa(input: CubePlanes): string | undefined {
   const path = join(input.dir, `${input.stem}.qa.json`);
   return existsSync(path) ? path : undefined;
 }
 
 /** The product's planes, plus one placeholder per VLASS window with no file (a fixed column set). */
-function withMissing(input: CubeInput): CubePlane[] {
+function withMissing(input: CubePlanes): CubePlane[] {
   const missing: CubePlane[] = input.missingSpws.map((spw) => ({
     label: `spw${spw}`,
     spw,
     file: '',
     planeIndex: 0,
     indices: [],
+    shape: [],
+    dataOffset: 0,
     freqHz: NaN,
     beam: null,
     beamSource: null,
@@ -285,48 +284,14 @@ function planeNote(p: PlaneSummary): string {
   return `(${parts.join(', ')})`;
 }
 
-/**
- * One reusable buffer of a plane's bytes: the plane is read straight into it (positioned
- * reads, no intermediate chunks) and decoded in place (byte swap; BSCALE/BZERO applied in
- * place for float data), so a float plane costs its own size and nothing more, whatever the
- * number of planes. Integer BITPIX (not VLASS) decodes into a new array: one more plane.
- */
-class PlaneBuffer {
-  private raw: Buffer | null = null;
-
-  read(plane: CubePlane): { data: FloatArray; width: number; height: number; wcs: Wcs } {
-    const reader = FitsReader.open(plane.file);
-    let layout: ImageLayout;
-    let wcs: Wcs;
-    try {
-      layout = reader.layout;
-      wcs = Wcs.fromHeader(headerSource(reader.header));
-    } finally {
-      reader.close();
-    }
-    const bytes = layout.planePixels * layout.bytesPerPixel;
-    const position = layout.dataOffset + planeNumber(layout, plane.indices, plane.file) * bytes;
-    if (!this.raw || this.raw.length < bytes) {
-      this.raw = null; // let the old one go before the new one is allocated
-      this.raw = Buffer.allocUnsafeSlow(bytes);
-    }
-    const target = this.raw.subarray(0, bytes);
-    readInto(plane.file, target, position);
-    const data = decodePixels(target, layout.bitpix, layout.scaling);
-    return { data, width: layout.width, height: layout.height, wcs };
-  }
-
-  release(): void {
-    this.raw = null;
-  }
-}
-
-/** Fills `target` with the file's bytes from `position` (the size was checked when the header was read). */
-function readInto(path: string, target: Buffer, position: number): void {
-  const fd = openForReading(path);
+/** The plane's pixels (a view of the reader's reusable buffer) and the WCS of its file. */
+function readPlane(reader: PlaneReader, plane: CubePlane): { data: FloatArray; width: number; height: number; wcs: Wcs } {
+  const file = reopenPlanned(plane.file, plane);
   try {
-    readExactlyInto(fd, target, target.length, position, path, READ_BYTES);
+    const wcs = Wcs.fromHeader(headerSource(file.header));
+    const { data, layout } = reader.plane(file, plane.indices);
+    return { data, width: layout.width, height: layout.height, wcs };
   } finally {
-    closeSync(fd);
+    file.close();
   }
 }

@@ -6,5 +6,6 @@ export { BLOCK_LENGTH, CARD_LENGTH, formatReal, type CardType, type FitsCard, ty
 export { FitsHeader, parseCards, parseHeaderBlocks, parseHeaderText } from './header.js';
 export { bytesPerPixel, imageLayout, planeNumber, shapeText, type Bitpix, type ImageLayout, type Scaling } from './layout.js';
 export { decodePixels, toNativeRaw, type Pixels, type RawPixels } from './pixels.js';
+export { type BeamTableRow, hasBeamTable, readBeamTable } from './beams.js';
 export { FitsReader, openFits, readFitsHeader, readFitsImage, withFits } from './reader.js';
 export { FitsImageWriter, buildImageHeader, updateHeaderKeywords, writeFitsImage, type FloatBitpix, type HeaderUpdateResult } from './write.js';

@@ -10,7 +10,7 @@ import { ExitCode } from '../errors.js';
 import { writePreviews } from '../preview/index.js';
 import { annotateFits } from './annotate.js';
 import { productFiles, type DiscoveredProduct } from '../vlass/discover.js';
-import type { ImagePlane } from './planes.js';
+import type { ImagePlane } from '../vlass/image.js';
 import { moveToRejected } from './reject.js';
 import { writeQaJson } from './report.js';
 import type { QaResult } from './types.js';

@@ -19,10 +19,14 @@ export const VLASS_SUFFIX = {
   catalog: 'I.catalog.csv',
   /** One coarse-cube window after `<stem>.spwN.`. */
   cubeWindow: 'IQU.iter3.image.pbcor.tt0.subim.fits',
+  /** The same window restored with one beam for every window (CASA's common-beam export). */
+  cubeWindowCommonBeam: 'IQU.iter3.image.pbcor.tt0.subim.com.fits',
 } as const;
 
 /** What follows `<stem>.spwN.` in a coarse-cube window's name. */
 export const CUBE_WINDOW_SUFFIX = VLASS_SUFFIX.cubeWindow;
+/** What follows `<stem>.spwN.` in a common-beam window's name. */
+export const CUBE_COMMON_BEAM_WINDOW_SUFFIX = VLASS_SUFFIX.cubeWindowCommonBeam;
 
 /** The coarse cube's spectral windows: spw 2..17 (16 windows, 2-4 GHz). */
 export const VLASS_CUBE_SPWS: readonly number[] = Array.from({ length: 16 }, (_, i) => i + 2);

@@ -7,6 +7,17 @@ import { DataError } from '../errors.js';
 export type HeaderValue = string | number | boolean;
 export type HeaderSource = Readonly<Record<string, HeaderValue>> | ((key: string) => HeaderValue | undefined);
 
+/**
+ * A FITS reader's header (anything with `get(keyword)`) as a HeaderSource: scalar values only,
+ * so complex values and cards without a value read as absent.
+ */
+export function headerSource(header: { get(key: string): unknown }): HeaderSource {
+  return (key: string) => {
+    const v = header.get(key);
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+  };
+}
+
 /** Typed look-ups over a HeaderSource; malformed values raise DataError naming the keyword. */
 export class HeaderReader {
   private readonly lookup: (key: string) => HeaderValue | undefined;

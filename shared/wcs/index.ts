@@ -3,7 +3,7 @@
  * spectral and Stokes axes), from a header given as a record or a getter. Public pixel
  * coordinates are 0-BASED (astropy origin 0); see wcs.ts.
  */
-export { type HeaderSource, type HeaderValue, HeaderReader } from './header.js';
+export { type HeaderSource, type HeaderValue, HeaderReader, headerSource } from './header.js';
 export { Wcs, type WcsAxis, type CelestialFrame } from './wcs.js';
 export type { AxisKind } from './axes.js';
 export type { ProjectionCode } from './projections.js';

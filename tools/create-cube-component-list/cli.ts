@@ -11,7 +11,7 @@ import type { ToolSpec } from '../../shared/cli/run.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { ConfigError, ExitCode } from '../../shared/errors.js';
-import { type FitSettings, type PlaneSummary, type SpectralSettings, cubeFilePlanes, findWindows, frequencyText, makeCubeCatalog } from '../../shared/cubecatalog/index.js';
+import { type FitSettings, type PlaneSummary, type SpectralSettings, findCubePlanes, frequencyText, makeCubeCatalog } from '../../shared/cubecatalog/index.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.createCubeComponentList';
 
@@ -38,7 +38,7 @@ export const createCubeComponentListTool: ToolSpec<Args> = {
     const fit = fitSettings(ctx.capo);
     const spectral = spectralSettings(ctx.capo);
     ctx.stage('discovering', { dir: args.dir, ...(args.cube ? { cube: args.cube } : {}) });
-    const input = args.cube ? cubeFilePlanes(resolve(args.cube)) : findWindows(resolve(args.dir));
+    const input = await findCubePlanes({ dir: args.dir, cube: args.cube });
     if (input.missingSpws.length) ctx.log.warn({ missingSpws: input.missingSpws }, `no file for ${input.missingSpws.map((s) => `spw${s}`).join(', ')}: their columns are nan`);
     const result = makeCubeCatalog(input, {
       outDir: ctx.outDir,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatComponentListScript, MIN_MINOR_AXIS_ARCSEC, writeCasaComponentListScript } from '../../../shared/catalog/componentlist.js';
+import { formatComponentListScript, MIN_MINOR_AXIS_ARCSEC, writeCasaComponentListScript } from '../../../shared/catalog/casaScript.js';
 import type { Component } from '../../../shared/sources/types.js';
 import { makeComponent, randomSource } from './make-component.js';
 

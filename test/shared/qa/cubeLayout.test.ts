@@ -105,7 +105,7 @@ describe('beams', () => {
     const path = join(fresh('hb'), 'c.fits');
     writeCube(path);
     const [p] = inspectCubeFile(file(path)).planes;
-    expect(p.beam).toEqual({ bmajArcsec: expect.closeTo(3, 12), bminArcsec: expect.closeTo(2.4, 12), bpaDeg: -10 });
+    expect(p.beam).toEqual({ majorArcsec: expect.closeTo(3, 12), minorArcsec: expect.closeTo(2.4, 12), positionAngleDeg: -10 });
     expect([p.beamSource, p.beamShared]).toEqual(['header', false]);
   });
   it('several FREQ planes with only a header beam: shared by all (not judged by the 1/f check)', () => {
@@ -140,16 +140,16 @@ describe('beams', () => {
       ['table', false, 1],
       ['table', false, 1],
     ]);
-    expect(planes[0].beam!.bmajArcsec).toBeCloseTo(3, 4);
-    expect(planes[0].beam!.bminArcsec).toBeCloseTo(2, 4);
-    expect(planes[0].beam!.bpaDeg).toBeCloseTo((0.2 * 180) / Math.PI, 4);
-    expect(planes[1].beam!.bmajArcsec).toBeCloseTo(2.5, 4);
+    expect(planes[0].beam!.majorArcsec).toBeCloseTo(3, 4);
+    expect(planes[0].beam!.minorArcsec).toBeCloseTo(2, 4);
+    expect(planes[0].beam!.positionAngleDeg).toBeCloseTo((0.2 * 180) / Math.PI, 4);
+    expect(planes[1].beam!.majorArcsec).toBeCloseTo(2.5, 4);
   });
   it('a table without the plane row falls back to the header beam; without either, no beam', () => {
     const path = join(fresh('partial'), 'c.fits');
     writeCube(path, { freqs: 2, stokes: [1], casambm: true });
     appendBeamTable(path, [{ bmaj: 5, bmin: 4, bpa: 0, chan: 0, pol: 0 }]);
-    expect(inspectCubeFile(file(path)).planes.map((p) => [p.beamSource, p.beam?.bmajArcsec])).toEqual([
+    expect(inspectCubeFile(file(path)).planes.map((p) => [p.beamSource, p.beam?.majorArcsec])).toEqual([
       ['table', expect.closeTo(5, 6)],
       ['header', expect.closeTo(3, 9)],
     ]);

@@ -46,9 +46,9 @@ describe.skipIf(!hasRealdata)('real VLASS cube headers (skipped when ../shared/r
     expect(plan.planes).toHaveLength(1);
     const [p] = plan.planes;
     expect([p.planeIndex, p.stokesIndex, p.freqHz, p.beamSource, p.beamShared]).toEqual([0, 0, 2.028e9, 'header', true]);
-    expect(p.beam!.bmajArcsec).toBeCloseTo(4.2622, 3);
-    expect(p.beam!.bminArcsec).toBeCloseTo(3.3517, 3);
-    expect(p.beam!.bpaDeg).toBeCloseTo(-10.395, 3);
+    expect(p.beam!.majorArcsec).toBeCloseTo(4.2622, 3);
+    expect(p.beam!.minorArcsec).toBeCloseTo(3.3517, 3);
+    expect(p.beam!.positionAngleDeg).toBeCloseTo(-10.395, 3);
   });
 
   it('VLASS1.1 cc (16 FREQ planes, 4 Stokes): 16 planes, Stokes I at pixel 0, one header beam shared by all', () => {

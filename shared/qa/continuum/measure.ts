@@ -2,12 +2,13 @@
  * Metrics of a continuum product (QL, SE tt0): computed once from the pbcor plane, its
  * header and the rms plane, into the plain QaMetrics object the rules and writers read.
  */
-import type { FloatArray } from '../stats/index.js';
-import { beamMetrics, celestialWcs, imageGeometry } from './headerMetrics.js';
-import { measurePbcor } from './pbcorMetrics.js';
-import type { ImagePlane } from './planes.js';
-import { measureRms } from './rmsMetrics.js';
-import type { QaMetrics, RmsSource } from './types.js';
+import type { FloatArray } from '../../stats/index.js';
+import { celestialWcs } from '../../vlass/image.js';
+import { beamMetrics, imageGeometry } from './geometry.js';
+import { measurePbcor } from './pbcor.js';
+import type { ImagePlane } from '../../vlass/image.js';
+import { measureRms } from './rms.js';
+import type { QaMetrics, RmsSource } from '../types.js';
 
 export interface RmsPlane {
   data: FloatArray;

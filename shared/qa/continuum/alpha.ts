@@ -20,8 +20,8 @@
  * be given as functions that read them, one at a time, so a 6202^2 product never holds more
  * than the tt0 and rms planes plus one more.
  */
-import { medianAndMad, median, type FloatArray } from '../stats/index.js';
-import { finiteOrNull } from './pbcorMetrics.js';
+import { medianAndMad, median, type FloatArray } from '../../stats/index.js';
+import { finiteOrNull } from './pbcor.js';
 
 export interface AlphaOptions {
   /** tt0 / rms at or above which a pixel is "high S/N". */

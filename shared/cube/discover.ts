@@ -1,5 +1,6 @@
 /**
- * Finding the window files of one VLASS coarse cube (`cc`) product.
+ * Finding the window files of one VLASS coarse cube (`cc`) product, for cube QA and the cube
+ * catalog alike.
  *
  * A coarse cube is one file per spectral window, `<stem>.spwN.IQU.iter3.image.pbcor.tt0.subim.fits`
  * (spw 2..17), so the single-main-image layouts of discover.ts do not describe it; the search
@@ -10,7 +11,8 @@
  *   2. otherwise in `--dir` (default the working directory), then its `products/` subdirectory:
  *      the windows a pipeline_manifest.xml there lists (each must exist), else every file named
  *      as a window of a `cc` product. Common-beam variants (`...subim.com.fits`), rms twins and
- *      other files of the product are not windows and are not measured.
+ *      other files of the product are not windows, except that with `commonBeamFallback` a
+ *      place holding only common-beam windows gives those (the cube catalog measures either).
  * No window: InputMissingError (66) naming the pattern and the places searched. Windows of two
  * products: UsageError (64), choose with --image. A missing explicit file: 66.
  */
@@ -19,12 +21,9 @@ import { readPipelineManifest } from '../casa/manifest.js';
 import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName } from '../vlass/naming.js';
 import { MANIFEST_FILE } from '../vlass/discover.js';
-import { CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS } from '../vlass/products.js';
-import type { QaProductInfo } from './types.js';
+import { CUBE_COMMON_BEAM_WINDOW_SUFFIX, CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS } from '../vlass/products.js';
+import type { QaProductInfo } from '../qa/types.js';
 import { isDirectory, isFile, listFiles, pathExists } from '../io/fsutil.js';
-
-/** What follows `<stem>.spwN.` in a window's file name. */
-/** The survey's 16 spectral windows. */
 
 export interface CubeFile {
   /** Absolute path. */
@@ -53,14 +52,19 @@ export interface CubeProduct {
 
 export interface CubeDiscoverOptions {
   dir?: string;
-  /** Files given by flag (--image); empty or undefined: search `dir`. */
+  /** Files given by flag; empty or undefined: search `dir`. */
   explicit?: readonly string[];
+  /** The flag that gives files, for messages (default `--image`). */
+  filesFlag?: string;
+  /** Use common-beam windows (`...subim.com.fits`) where a place has no plain ones. */
+  commonBeamFallback?: boolean;
 }
 
 export async function discoverCube(options: CubeDiscoverOptions = {}): Promise<CubeProduct> {
   const explicit = (options.explicit ?? []).filter((p) => p !== '');
-  if (explicit.length > 0) return fromFiles(explicit);
-  return fromDirectory(resolve(options.dir ?? '.'));
+  const flag = options.filesFlag ?? '--image';
+  if (explicit.length > 0) return fromFiles(explicit, flag);
+  return fromDirectory(resolve(options.dir ?? '.'), flag, options.commonBeamFallback === true);
 }
 
 function cubeFile(path: string): CubeFile {
@@ -68,21 +72,21 @@ function cubeFile(path: string): CubeFile {
   return { path, spw: name?.spw, name, commonBeam: basename(path).split('.').includes('com') };
 }
 
-function fromFiles(given: readonly string[]): CubeProduct {
+function fromFiles(given: readonly string[], flag: string): CubeProduct {
   const seen = new Set<string>();
   const files: CubeFile[] = [];
   for (const p of given) {
     const path = resolve(p);
-    if (!isFile(path)) throw new InputMissingError(`--image ${p}: ${pathExists(path) ? 'not a regular file' : 'not found'}`);
-    if (seen.has(path)) throw new UsageError(`--image ${p} is given twice; give each window once`);
+    if (!isFile(path)) throw new InputMissingError(`${flag} ${p}: ${pathExists(path) ? 'not a regular file' : 'not found'}`);
+    if (seen.has(path)) throw new UsageError(`${flag} ${p} is given twice; give each window once`);
     seen.add(path);
     const file = cubeFile(path);
     if (file.name && file.name.type !== 'cc')
-      throw new UsageError(`--image ${p}: a VLASS ${file.name.type} product, but this tool checks coarse cubes (cc); use the ${file.name.type === 'ql' ? 'annotateQa' : 'annotateQaSE'} tool`);
+      throw new UsageError(`${flag} ${p}: a VLASS ${file.name.type} product, but this tool checks coarse cubes (cc); use the ${file.name.type === 'ql' ? 'annotateQa' : 'annotateQaSE'} tool`);
     files.push(file);
   }
   const stems = [...new Set(files.flatMap((f) => (f.name ? [f.name.stem] : [])))].sort();
-  if (stems.length > 1) throw new UsageError(`the --image files belong to ${stems.length} products (${stems.join(', ')}); QA one cube per run`);
+  if (stems.length > 1) throw new UsageError(`the ${flag} files belong to ${stems.length} products (${stems.join(', ')}); QA one cube per run`);
   const bySpw = new Map<number, string>();
   for (const f of files) {
     if (f.spw === undefined) continue;
@@ -100,40 +104,44 @@ function fromFiles(given: readonly string[]): CubeProduct {
   };
 }
 
-async function fromDirectory(dir: string): Promise<CubeProduct> {
+async function fromDirectory(dir: string, flag: string, commonBeamFallback: boolean): Promise<CubeProduct> {
   if (!isDirectory(dir)) throw new InputMissingError(`--dir ${dir}: not a directory or cannot be read; pass the directory holding the cube's window files`);
   const places = [dir, join(dir, 'products')].filter(isDirectory);
+  const suffixes = commonBeamFallback ? [CUBE_WINDOW_SUFFIX, CUBE_COMMON_BEAM_WINDOW_SUFFIX] : [CUBE_WINDOW_SUFFIX];
   const looked: string[] = [];
   for (const place of places) {
     const manifestPath = join(place, MANIFEST_FILE);
     const useManifest = isFile(manifestPath);
-    const found = useManifest ? await windowsFromManifest(place, manifestPath) : windowsByName(place);
     looked.push(useManifest ? `${manifestPath} (its <image> entries)` : place);
-    if (found.length === 0) continue;
-    const stems = [...new Set(found.map((f) => f.name!.stem))].sort();
-    if (stems.length > 1) throw new UsageError(`${place} holds ${stems.length} CC products (${stems.join(', ')}); choose one with --image (once per window file)`);
-    return { stem: stems[0], name: found[0].name, directory: place, files: sortBySpw(found), ...(useManifest ? { manifest: manifestPath } : {}), searched: true };
+    for (const suffix of suffixes) {
+      const found = useManifest ? await windowsFromManifest(place, manifestPath, suffix) : windowsByName(place, suffix);
+      if (found.length === 0) continue;
+      const stems = [...new Set(found.map((f) => f.name!.stem))].sort();
+      if (stems.length > 1) throw new UsageError(`${place} holds ${stems.length} cube products (CC: ${stems.join(', ')}); choose one with ${flag}`);
+      return { stem: stems[0], name: found[0].name, directory: place, files: sortBySpw(found), ...(useManifest ? { manifest: manifestPath } : {}), searched: true };
+    }
   }
-  throw new InputMissingError(`no CC product found: looked for *.spwN.${CUBE_WINDOW_SUFFIX} in ${looked.join(' and ')}; pass --dir or --image`);
+  const patterns = suffixes.map((s) => `*.spwN.${s}`).join(' or ');
+  throw new InputMissingError(`no CC product found: looked for ${patterns} in ${looked.join(' and ')}; pass --dir or ${flag}`);
 }
 
-function isWindowName(file: string): boolean {
+function isWindowName(file: string, suffix: string): boolean {
   const name = parseProductName(file);
-  return name !== undefined && name.type === 'cc' && name.spw !== undefined && file === `${name.stem}.spw${name.spw}.${CUBE_WINDOW_SUFFIX}`;
+  return name !== undefined && name.type === 'cc' && name.spw !== undefined && file === `${name.stem}.spw${name.spw}.${suffix}`;
 }
 
-function windowsByName(dir: string): CubeFile[] {
+function windowsByName(dir: string, suffix: string): CubeFile[] {
   return listFiles(dir)
-    .filter(isWindowName)
+    .filter((f) => isWindowName(f, suffix))
     .map((f) => cubeFile(join(dir, f)));
 }
 
-async function windowsFromManifest(dir: string, manifestPath: string): Promise<CubeFile[]> {
+async function windowsFromManifest(dir: string, manifestPath: string, suffix: string): Promise<CubeFile[]> {
   const manifest = await readPipelineManifest(manifestPath);
   const out: CubeFile[] = [];
   for (const image of manifest.images) {
     const file = basename(image.name);
-    if (!isWindowName(file)) continue;
+    if (!isWindowName(file, suffix)) continue;
     const path = join(dir, file);
     if (!isFile(path)) throw new InputMissingError(`${path}: listed in ${manifestPath} but not found; the export is incomplete`);
     out.push(cubeFile(path));
@@ -169,16 +177,3 @@ export function windowFiles(file: CubeFile): string[] {
   }
   return [...out].sort();
 }
-
-/** Product fields of the result; files are keyed `spwN` (or by file name when no spw is known). */
-export function cubeProductInfo(product: CubeProduct): QaProductInfo {
-  return {
-    name: product.stem,
-    epoch: product.name?.epoch ?? null,
-    type: 'CC',
-    tile: product.name?.tile ?? null,
-    phaseCenter: product.name?.phaseCenter ?? null,
-    files: Object.fromEntries(product.files.map((f) => [f.spw !== undefined ? `spw${f.spw}` : basename(f.path), f.path])),
-  };
-}
-

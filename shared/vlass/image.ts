@@ -1,13 +1,14 @@
 /**
- * Reading the image planes QA measures, with the shape checks that make a measurement
- * meaningful. A continuum product (QL, SE) is one plane: 2-D, or 4-D with degenerate FREQ
- * and STOKES axes (3722x3722x1x1). Anything else is bad input data (DataError, 65) naming
- * the file and its shape.
+ * Reading a continuum product's image (QL, SE: QA and the component list), with the shape
+ * checks that make a measurement meaningful, and what its header says about the sky. A
+ * continuum image is one plane: 2-D, or 4-D with degenerate FREQ and STOKES axes
+ * (3722x3722x1x1). Anything else is bad input data (DataError, 65) naming the file and its shape.
  */
 import type { FitsHeader, ImageLayout } from '../fits/index.js';
 import { FitsReader, shapeText } from '../fits/index.js';
 import { DataError } from '../errors.js';
 import type { FloatArray } from '../stats/index.js';
+import { Wcs, headerSource, pixelScaleArcsec } from '../wcs/index.js';
 
 /** Smallest plane side worth measuring: below it there is no image, only a few pixels. */
 export const MIN_PLANE_SIDE = 2;
@@ -66,4 +67,26 @@ function checkPlaneShape(path: string, what: string, layout: ImageLayout, sameGr
   if (layout.planeCount !== 1)
     throw new DataError(`${path}: the ${what} has shape ${shapeText(shape)}, ${layout.planeCount} planes; a continuum image has one (NAXIS3 = NAXIS4 = 1)`);
   return shape;
+}
+
+/**
+ * The image's WCS when it has celestial axes, else null (a plain test image). A header whose
+ * WCS keywords are malformed raises DataError: positions from it would be wrong.
+ */
+export function celestialWcs(header: FitsHeader): Wcs | null {
+  const wcs = Wcs.fromHeader(headerSource(header));
+  return wcs.celestial ? wcs : null;
+}
+
+/**
+ * Pixel size on the sky (the geometric mean of the two axes), for computed rms boxes: from the
+ * WCS, else `fallbackArcsec` (the name's cell token, or the product type's cell).
+ */
+export function imageCellArcsec(image: ImagePlane, fallbackArcsec: number): number {
+  const wcs = celestialWcs(image.header);
+  if (wcs) {
+    const { x, y } = pixelScaleArcsec(wcs);
+    return Math.sqrt(x * y);
+  }
+  return fallbackArcsec;
 }

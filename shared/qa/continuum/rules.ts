@@ -3,8 +3,8 @@
  * limits and actions are not here: they are CAPO keys with per-tool defaults
  * (capo/defaults-<tool>.properties), documented in docs/<tool>.md.
  */
-import type { RuleSpec } from './rules.js';
-import type { QaMetrics } from './types.js';
+import type { RuleSpec } from '../rules.js';
+import type { QaMetrics } from '../types.js';
 
 const NO_BEAM = 'the image header has no BMAJ/BMIN';
 const NO_PIXELS = 'the image has no finite pixel';

@@ -11,8 +11,8 @@
  *                           catalog has no Quality_flag column (run_getalpha catalogs do not
  *                           carry it: hasQualityFlag says so) or no component
  */
-import { componentsFromCatalog, readCatalog, type Catalog } from '../catalog/index.js';
-import { countPixels, type FloatArray } from '../stats/index.js';
+import { componentsFromCatalog, readCatalog, type Catalog } from '../../catalog/index.js';
+import { countPixels, type FloatArray } from '../../stats/index.js';
 
 export const QUALITY_FLAG_COLUMN = 'Quality_flag';
 

@@ -6,9 +6,9 @@
  * statistics skip zeros too. ±Infinity is counted as blank (no CASA product should hold it;
  * if one does, it must not become the "peak").
  */
-import { countPixels, extrema, medianAndMad, type FloatArray } from '../stats/index.js';
-import type { Wcs } from '../wcs/index.js';
-import type { PbcorMetrics } from './types.js';
+import { countPixels, extrema, medianAndMad, type FloatArray } from '../../stats/index.js';
+import type { Wcs } from '../../wcs/index.js';
+import type { PbcorMetrics } from '../types.js';
 
 export function measurePbcor(plane: FloatArray, width: number, wcs: Wcs | null): PbcorMetrics {
   const counts = countPixels(plane);

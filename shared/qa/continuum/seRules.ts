@@ -8,13 +8,13 @@
  * The settings that shape the alpha metrics themselves (the S/N cut, the physical range, the
  * fewest pixels worth judging) are CAPO keys too, under `<prefix>.alpha.`.
  */
-import type { CapoConfig } from '../capo/capo.js';
-import { ConfigError } from '../errors.js';
-import type { AlphaMetrics, AlphaOptions } from './alphaMetrics.js';
-import type { CatalogMetrics } from './catalogMetrics.js';
-import { CONTINUUM_RULES } from './continuumRules.js';
-import type { RuleSpec } from './rules.js';
-import type { QaMetrics, QaResult } from './types.js';
+import type { CapoConfig } from '../../capo/capo.js';
+import { ConfigError } from '../../errors.js';
+import type { AlphaMetrics, AlphaOptions } from './alpha.js';
+import type { CatalogMetrics } from './catalog.js';
+import { CONTINUUM_RULES } from './rules.js';
+import type { RuleSpec } from '../rules.js';
+import type { QaMetrics, QaResult } from '../types.js';
 
 /** Metrics of an SE product: the continuum metrics of tt0, plus alpha and (when given) the catalog. */
 export interface SeMetrics extends QaMetrics {

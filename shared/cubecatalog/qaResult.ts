@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DataError, fsError } from '../errors.js';
-import type { CubePlane } from './discover.js';
+import type { CubePlane } from './planes.js';
 
 export interface QaPlaneRecord {
   spw: number | null;

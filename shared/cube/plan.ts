@@ -1,33 +1,30 @@
 /**
- * Which planes of a cube file cube QA measures, found from the header alone (no pixel read):
+ * Which planes of a cube file the cube tools read, found from the header alone (no pixel read);
+ * cube QA measures them, the cube catalog fits components on them.
  *
  * - the Stokes I plane: the pixel of the STOKES axis whose world value is 1 (FITS code for I),
  *   wherever that axis is and in whatever order its values run; a file without a STOKES axis
  *   is taken as Stokes I; a STOKES axis without I is bad input (65);
  * - every pixel of the spectral axis, with its frequency (Hz) from the WCS; a file must have a
- *   frequency axis (FREQ, or any spectral type in Hz): without frequencies the expected beam
- *   cannot be scaled (65);
+ *   frequency axis (FREQ, or any spectral type in Hz): without frequencies neither the expected
+ *   beam nor a spectral index can be worked out (65);
  * - each plane's beam: its row of the CASA BEAMS table when the file has one (CASAMBM = T,
- *   cubeBeams.ts), else the header's BMAJ/BMIN/BPA. A header beam of a file with several
+ *   fits/beams.ts), else the header's BMAJ/BMIN/BPA. A header beam of a file with several
  *   frequency planes, or any beam of a common-beam (`.com.`) file, is not the plane's own:
  *   marked `beamShared`, and the 1/f beam check does not judge it.
- * Axes beyond the first two other than FREQ and STOKES must have length 1. A per-window VLASS
- * file (6202x6202x1x3) is one plane; a multi-plane cube (NxNxK[x S]) is K.
+ * The first two axes must be RA and Dec; axes beyond them other than FREQ and STOKES must have
+ * length 1. A per-window VLASS file (6202x6202x1x3) is one plane; a multi-plane cube (NxNxK[x S])
+ * is K. `VLASSRJ = T` (cube QA's mark of a rejected window) is read too.
  */
-import { DataError } from '../errors.js';
+import { DataError, inFile } from '../errors.js';
 import { FitsReader, shapeText, type FitsHeader } from '../fits/index.js';
-import { Wcs, beamFromHeader } from '../wcs/index.js';
-import { type BeamTableRow, hasBeamTable, readBeamTable } from './cubeBeams.js';
-import type { CubeFile } from './cubeDiscover.js';
-import type { CubeBeamSource } from './cubeTypes.js';
-import { headerSource } from './headerMetrics.js';
-import { MIN_PLANE_SIDE } from './planes.js';
+import { type BeamTableRow, hasBeamTable, readBeamTable } from '../fits/beams.js';
+import { MIN_PLANE_SIDE } from '../vlass/image.js';
+import { Wcs, beamFromHeader, headerSource, type Beam } from '../wcs/index.js';
+import type { CubeFile } from './discover.js';
 
-export interface PlaneBeam {
-  bmajArcsec: number;
-  bminArcsec: number;
-  bpaDeg: number;
-}
+/** Where a plane's beam came from. */
+export type CubeBeamSource = 'header' | 'table';
 
 export interface PlanePlan {
   /** 0-based pixel along the spectral axis. */
@@ -37,7 +34,7 @@ export interface PlanePlan {
   /** Indices along NAXIS3, NAXIS4, ... for FitsReader.readRows. */
   indices: number[];
   freqHz: number;
-  beam: PlaneBeam | null;
+  beam: Beam | null;
   beamSource: CubeBeamSource | null;
   beamShared: boolean;
 }
@@ -46,11 +43,13 @@ export interface CubeFilePlan {
   file: CubeFile;
   /** From the name, else the header's SPW when it is one whole number. */
   spw: number | null;
-  /** NAXIS1..n, and the layout facts the measurement re-checks when it re-opens the file. */
+  /** NAXIS1..n, and the layout facts a reader re-checks when it re-opens the file. */
   shape: number[];
   width: number;
   height: number;
   dataOffset: number;
+  /** The header says cube QA rejected this file (VLASSRJ = T). */
+  vlassRejected: boolean;
   planes: PlanePlan[];
 }
 
@@ -70,15 +69,17 @@ function planFile(file: CubeFile, reader: FitsReader): CubeFilePlan {
   const shape = [...layout.naxis];
   if (shape.length < 2 || layout.width < MIN_PLANE_SIDE || layout.height < MIN_PLANE_SIDE)
     throw new DataError(`${path}: shape ${shapeText(shape)}; a cube window is at least ${MIN_PLANE_SIDE}x${MIN_PLANE_SIDE} pixels on its first two axes (e.g. 6202x6202x1x3)`);
-  const wcs = withPath(path, () => Wcs.fromHeader(headerSource(header)));
+  const wcs = inFile(path, () => Wcs.fromHeader(headerSource(header)));
+  if (!wcs.celestial || wcs.celestial.lon !== 0 || wcs.celestial.lat !== 1)
+    throw new DataError(`${path}: the first two axes are not RA and Dec (CTYPE1/CTYPE2); a cube plane must be a sky image`);
   const spectral = wcs.axisOf('spectral');
-  if (spectral < 0) throw new DataError(`${path}: no spectral (FREQ) axis in the header; cube QA needs each plane's frequency to scale the expected beam`);
+  if (spectral < 0) throw new DataError(`${path}: no spectral (FREQ) axis in the header; each plane's frequency is needed (to scale the expected beam, to fit spectral indices)`);
   const spectralAxis = wcs.axes[spectral];
-  if (spectral < 2) throw new DataError(`${path}: the spectral axis is axis ${spectral + 1} (${spectralAxis.ctype}); cube QA reads planes of the first two (celestial) axes`);
+  if (spectral < 2) throw new DataError(`${path}: the spectral axis is axis ${spectral + 1} (${spectralAxis.ctype}); planes are read on the first two (celestial) axes`);
   if (spectralAxis.unit !== 'Hz')
-    throw new DataError(`${path}: CTYPE${spectral + 1} = '${spectralAxis.ctype}' is in ${spectralAxis.unit}, not a frequency; cube QA needs frequencies (FREQ in Hz) to scale the beam`);
+    throw new DataError(`${path}: CTYPE${spectral + 1} = '${spectralAxis.ctype}' is in ${spectralAxis.unit}, not a frequency; the cube tools need frequencies (FREQ in Hz)`);
   const stokes = wcs.axisOf('stokes');
-  if (stokes >= 0 && stokes < 2) throw new DataError(`${path}: the STOKES axis is axis ${stokes + 1}; cube QA reads planes of the first two (celestial) axes`);
+  if (stokes >= 0 && stokes < 2) throw new DataError(`${path}: the STOKES axis is axis ${stokes + 1}; planes are read on the first two (celestial) axes`);
   for (let a = 2; a < shape.length; a++)
     if (a !== spectral && a !== stokes && shape[a] !== 1)
       throw new DataError(`${path}: shape ${shapeText(shape)}: axis ${a + 1} (${wcs.axes[a]?.ctype || 'no CTYPE'}) has ${shape[a]} pixels; only FREQ and STOKES may have more than one`);
@@ -93,14 +94,15 @@ function planFile(file: CubeFile, reader: FitsReader): CubeFilePlan {
   if (stokes >= 0) {
     const values = Array.from({ length: nStokes }, (_, p) => world(stokes, p));
     const i = values.findIndex((v) => Math.abs(v - 1) < 1e-6);
-    if (i < 0) throw new DataError(`${path}: the STOKES axis holds ${values.map((v) => Number(v.toPrecision(6))).join(', ')} (FITS codes), no Stokes I (1); cube QA measures Stokes I`);
+    if (i < 0) throw new DataError(`${path}: the STOKES axis holds ${values.map((v) => Number(v.toPrecision(6))).join(', ')} (FITS codes), no Stokes I (1); the cube tools measure Stokes I`);
     stokesIndex = i;
   }
   const nFreq = spectral < shape.length ? shape[spectral] : 1;
 
-  const headerBeam = withPath(path, () => beamFromHeader(headerSource(header)));
+  const headerBeam = inFile(path, () => beamFromHeader(headerSource(header))) ?? null;
   let table: BeamTableRow[] | undefined;
-  if (hasBeamTable(header)) table = readBeamTable(path, layout, reader.fileSize);
+  if (hasBeamTable(header)) table = inFile(path, () => readBeamTable(path, layout, reader.fileSize));
+  const vlassRejected = inFile(path, () => header.getBoolean('VLASSRJ')) === true;
 
   const planes: PlanePlan[] = [];
   for (let k = 0; k < nFreq; k++) {
@@ -110,20 +112,17 @@ function planFile(file: CubeFile, reader: FitsReader): CubeFilePlan {
     if (spectral < shape.length) indices[spectral - 2] = k;
     if (stokesIndex !== null && stokes < shape.length) indices[stokes - 2] = stokesIndex;
     const row = table?.find((r) => r.chan === k && r.pol === (stokesIndex ?? 0));
-    let beam: PlaneBeam | null = null;
-    let beamSource: CubeBeamSource | null = null;
+    let beam: Beam | null = headerBeam;
+    let beamSource: CubeBeamSource | null = headerBeam ? 'header' : null;
     if (row) {
-      beam = { bmajArcsec: row.bmajArcsec, bminArcsec: row.bminArcsec, bpaDeg: row.bpaDeg };
+      beam = { majorArcsec: row.bmajArcsec, minorArcsec: row.bminArcsec, positionAngleDeg: row.bpaDeg };
       beamSource = 'table';
-    } else if (headerBeam) {
-      beam = { bmajArcsec: headerBeam.majorArcsec, bminArcsec: headerBeam.minorArcsec, bpaDeg: headerBeam.positionAngleDeg };
-      beamSource = 'header';
     }
-    if (beam && !(beam.bmajArcsec > 0 && beam.bminArcsec > 0)) throw new DataError(`${path}: plane ${k} has beam ${beam.bmajArcsec}" x ${beam.bminArcsec}", not positive; the beam is corrupt`);
+    if (beam && !(beam.majorArcsec > 0 && beam.minorArcsec > 0)) throw new DataError(`${path}: plane ${k} has beam ${beam.majorArcsec}" x ${beam.minorArcsec}", not positive; the beam is corrupt`);
     const beamShared = beam !== null && (file.commonBeam || (beamSource === 'header' && nFreq > 1));
     planes.push({ planeIndex: k, stokesIndex, indices, freqHz, beam, beamSource, beamShared });
   }
-  return { file, spw: file.spw ?? headerSpw(header), shape, width: layout.width, height: layout.height, dataOffset: layout.dataOffset, planes };
+  return { file, spw: file.spw ?? headerSpw(header), shape, width: layout.width, height: layout.height, dataOffset: layout.dataOffset, vlassRejected, planes };
 }
 
 /** The header's SPW when it names one window ('11'), else null ('2~17', absent). */
@@ -132,16 +131,6 @@ function headerSpw(header: FitsHeader): number | null {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
   return null;
-}
-
-/** Runs `fn`, prefixing the file to a DataError that does not name it (WCS and beam parsers). */
-function withPath<T>(path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof DataError && !err.message.includes(path)) throw new DataError(`${path}: ${err.message}`, { cause: err });
-    throw err;
-  }
 }
 
 /**

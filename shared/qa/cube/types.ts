@@ -4,10 +4,11 @@
  * where rejected windows went. Built once, handed to every writer (JSON, CSV, FITS keywords,
  * log summary). As in types.ts, anything not measured is `null`, never NaN.
  */
-import type { QaProductInfo, RejectionRecord, RuleOutcome, Verdict } from './types.js';
+import type { CubeBeamSource } from '../../cube/plan.js';
+import type { QaProductInfo, RejectionRecord, RuleOutcome, Verdict } from '../types.js';
 
 /** Where a plane's beam came from: the file's BMAJ/BMIN/BPA, or its CASA per-plane BEAMS table. */
-export type CubeBeamSource = 'header' | 'table';
+export type { CubeBeamSource };
 
 /** How the reference beam is chosen (CAPO `referencePlane`). */
 export type CubeReferenceMethod = 'median' | 'lowest';

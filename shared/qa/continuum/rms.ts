@@ -12,9 +12,9 @@
  * down, so comparing in float32 or float64 gives the same count; a site-configured threshold
  * that float32 rounds up would not, and the float32 comparison is the pipeline's.
  */
-import { fractionsBelow, medianOfWork, percentilesOfWork, workingCopy, type FloatArray } from '../stats/index.js';
-import { finiteOrNull } from './pbcorMetrics.js';
-import type { RmsMetrics, RmsSource } from './types.js';
+import { fractionsBelow, medianOfWork, percentilesOfWork, workingCopy, type FloatArray } from '../../stats/index.js';
+import { finiteOrNull } from './pbcor.js';
+import type { RmsMetrics, RmsSource } from '../types.js';
 
 /** The pipeline's three noise levels, Jy/beam. */
 export const RMS_LEVELS_JY = { goal: 120e-6, seGoal: 168e-6, requirement: 200e-6 } as const;

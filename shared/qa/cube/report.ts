@@ -16,11 +16,11 @@
  * (rmsJy is the MAD sigma of the image plane itself).
  */
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
-import { readFitsHeader, updateHeaderKeywords, type FitsValue, type HeaderUpdateResult } from '../fits/index.js';
-import { QA_KEYWORD_COMMENTS } from './annotate.js';
-import { planeName } from './cubeRules.js';
-import type { CubePlaneResult, CubeQaResult, CubeSettings } from './cubeTypes.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { readFitsHeader, updateHeaderKeywords, type FitsValue, type HeaderUpdateResult } from '../../fits/index.js';
+import { QA_KEYWORD_COMMENTS } from '../annotate.js';
+import { planeName } from './rules.js';
+import type { CubePlaneResult, CubeQaResult, CubeSettings } from './types.js';
 
 export const CUBE_KEYWORD_COMMENTS: Record<string, string> = {
   VLASSPT: QA_KEYWORD_COMMENTS.VLASSPT,

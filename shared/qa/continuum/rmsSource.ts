@@ -3,11 +3,11 @@
  * be on the image's grid), else computed here from the pbcor plane with shared/rmsmap (the
  * pipeline's imdev recipe), so QA never judges noise it did not measure.
  */
-import { DataError } from '../errors.js';
-import type { FitsHeader } from '../fits/index.js';
-import { computeRmsMap, referencePixelAnchor, writeRmsImage } from '../rmsmap/index.js';
+import { DataError } from '../../errors.js';
+import type { FitsHeader } from '../../fits/index.js';
+import { computeRmsMap, referencePixelAnchor, writeRmsImage } from '../../rmsmap/index.js';
 import type { RmsPlane } from './measure.js';
-import { readSinglePlane, type ImagePlane } from './planes.js';
+import { readSinglePlane, type ImagePlane } from '../../vlass/image.js';
 
 /** Reads the product's rms image; DataError (65) naming both files when its grid differs. */
 export function readRmsPlane(image: ImagePlane, rmsPath: string): RmsPlane {

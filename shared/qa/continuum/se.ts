@@ -9,12 +9,12 @@
  * header, before any pixel is read) and the same sky, compared through the two WCSs at the
  * corners and centre of the image. Anything else is a DataError (65) naming both files.
  */
-import { DataError } from '../errors.js';
-import type { FitsHeader } from '../fits/index.js';
-import { angularSeparation, pixelScaleArcsec } from '../wcs/index.js';
-import { celestialWcs } from './headerMetrics.js';
-import { readPlaneHeader, type ImagePlane } from './planes.js';
-import { summarizeQa } from './report.js';
+import { DataError } from '../../errors.js';
+import type { FitsHeader } from '../../fits/index.js';
+import { angularSeparation, pixelScaleArcsec } from '../../wcs/index.js';
+import { celestialWcs } from '../../vlass/image.js';
+import { readPlaneHeader, type ImagePlane } from '../../vlass/image.js';
+import { summarizeQa } from '../report.js';
 import type { SeQaResult } from './seRules.js';
 
 /** The images that must lie on tt0's grid, by role, with the name used in messages. */

@@ -13,8 +13,8 @@
  */
 import { closeSync } from 'node:fs';
 import { DataError } from '../errors.js';
-import { BLOCK_LENGTH, parseHeaderBlocks, type FitsHeader, type ImageLayout } from '../fits/index.js';
-import { readExactly } from '../fits/reader.js';
+import { BLOCK_LENGTH, parseHeaderBlocks, type FitsHeader, type ImageLayout } from './index.js';
+import { readExactly } from './reader.js';
 import { openForReading } from '../io/open.js';
 
 export interface BeamTableRow {

@@ -29,11 +29,11 @@
  * take CAPO limits and actions like every other QA rule: `rejectedPlanes` (default: warn when
  * any plane is rejected) and `usablePlanes` (default: fail below 8).
  */
-import type { CapoConfig } from '../capo/capo.js';
-import { ConfigError } from '../errors.js';
-import type { MeasuredPlane } from './cubeMeasure.js';
-import type { CubeBeamReference, CubePlaneResult, CubeReferenceMethod, CubeSettings, CubeSummary } from './cubeTypes.js';
-import type { RuleSpec } from './rules.js';
+import type { CapoConfig } from '../../capo/capo.js';
+import { ConfigError } from '../../errors.js';
+import type { MeasuredPlane } from './measure.js';
+import type { CubeBeamReference, CubePlaneResult, CubeReferenceMethod, CubeSettings, CubeSummary } from './types.js';
+import type { RuleSpec } from '../rules.js';
 
 const SETTING_KEYS = ['beamTolerance', 'maxFlaggedFraction', 'referencePlane'] as const;
 const METHODS: readonly CubeReferenceMethod[] = ['median', 'lowest'];
