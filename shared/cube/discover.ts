@@ -22,7 +22,6 @@ import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName } from '../vlass/naming.js';
 import { MANIFEST_FILE } from '../vlass/discover.js';
 import { CUBE_COMMON_BEAM_WINDOW_SUFFIX, CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS } from '../vlass/products.js';
-import type { QaProductInfo } from '../qa/types.js';
 import { isDirectory, isFile, listFiles, pathExists } from '../io/fsutil.js';
 
 export interface CubeFile {
