@@ -56,6 +56,20 @@ describe('layers', () => {
   });
 });
 
+describe('one tool shape', () => {
+  it('no tool casts its flags or arguments (`as never`): their types come from the const flag objects', () => {
+    const offenders = tsFiles('tools').filter((f) => readFileSync(join(REPO_ROOT, f), 'utf8').includes('as never'));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the pipelines do not take the command line context: they report through shared/progress.ts', () => {
+    const offenders = tsFiles('shared')
+      .filter((f) => !f.startsWith('shared/cli/'))
+      .filter((f) => /\bToolContext\b/.test(readFileSync(join(REPO_ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('VLASS products in one place', () => {
   it('each file suffix is written out only in shared/vlass/products.ts', () => {
     const code = [...tsFiles('shared'), ...tsFiles('tools')].filter((f) => f !== 'shared/vlass/products.ts');

@@ -5,7 +5,7 @@
  */
 import type { ToolSpec } from '../shared/cli/run.js';
 
-export type ToolLoader = () => Promise<ToolSpec<any>>;
+export type ToolLoader = () => Promise<ToolSpec>;
 
 export const TOOLS: Record<string, ToolLoader> = {
   'cache-products': async () => (await import('./cache-products/cli.js')).cacheProductsTool,

@@ -7,26 +7,34 @@
  */
 import { appendFileSync, accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type Options, type PositionalOptions } from 'yargs';
+import type { FlagSpecs, FlagValues } from './flags.js';
+import type { Progress } from '../progress.js';
 import type { LevelWithSilent } from 'pino';
 import { VERSION_STRING } from '../buildinfo.js';
 import { loadCapo, type CapoConfig } from '../capo/capo.js';
-import { ExitCode, InterruptedError, JobError, OutputError, exitCodeFor, exitCodesHelp } from '../errors.js';
+import { ExitCode, InterruptedError, JobError, OutputError, UsageError, exitCodeFor, exitCodesHelp } from '../errors.js';
 import type { EventPublisher, EventsUndeliveredError } from '../events/publisher.js';
 import type { WorkflowRef } from '../events/event.js';
 import { createLogger, LOG_LEVELS, registerSecrets, setStage, type Logger } from '../log.js';
 import { removeAllTemporaries } from '../io/atomic.js';
 
-export interface CommonArgs {
-  requireEvents: boolean;
-  capoProfile?: string;
-  capoPath?: string;
-  out: string;
-  json: boolean;
-  logLevel: LevelWithSilent;
-  statusFile?: string;
-  showConfig: boolean;
-}
+/** The flags every tool has (README "Common flags"). */
+const COMMON_FLAGS = {
+  'capo-profile': { type: 'string', describe: 'CAPO profile (default: $CAPO_PROFILE; none = embedded defaults only)' },
+  'capo-path': { type: 'string', describe: 'colon-separated CAPO search path (default: $CAPO_PATH, else /home/casa/capo:/home/ssa/capo; ~/.capo always last)' },
+  out: { type: 'string', default: '.', describe: 'directory for outputs' },
+  json: { type: 'boolean', default: false, describe: 'print the result object as JSON on stdout' },
+  'log-level': { choices: LOG_LEVELS, default: 'info', describe: 'log verbosity (stack traces at debug)' },
+  'status-file': { type: 'string', describe: 'append one JSON line per stage to this file' },
+  'show-config': { type: 'boolean', default: false, describe: 'print the effective configuration with the source of each value, then exit' },
+  'require-events': { type: 'boolean', default: false, describe: 'exit 75 when an event cannot be delivered to the broker (default: spool it and carry on)' },
+} as const;
+
+export type CommonArgs = FlagValues<typeof COMMON_FLAGS>;
+
+/** What the parser gives: the common flags, the tool's (or its command's), and the words (`_`). */
+type ParsedArgs = CommonArgs & Record<string, unknown> & { _: (string | number)[] };
 
 export interface ToolContext {
   tool: string;
@@ -48,16 +56,16 @@ export interface ToolContext {
   statusFile?: string;
   /** Aborted on SIGINT/SIGTERM (reason: the signal name) for tools with cooperativeInterrupt. */
   interrupted: AbortSignal;
+  /** Stages and log lines, for the pipelines in shared/ (which do not know the command line). */
+  progress: Progress;
 }
 
-export interface ToolSpec<A> {
+interface ToolMeta {
   name: string;
   /** One line for --help. */
   summary: string;
   /** CAPO key prefixes the tool reads; --show-config lists keys under them. */
   capoPrefixes: string[];
-  /** Subcommands, when the tool has them (for "did you mean" on a mistyped one). */
-  commands?: readonly string[];
   /** No automatic node events (started, each stage, done) for this tool: vlass-events. */
   quietEvents?: boolean;
   /**
@@ -65,8 +73,41 @@ export interface ToolSpec<A> {
    * runner that must kill its jobs and write the rescue file. Others are stopped from outside.
    */
   cooperativeInterrupt?: boolean;
-  options(y: Argv<CommonArgs>): Argv<CommonArgs & A>;
-  run(ctx: ToolContext, args: CommonArgs & A): Promise<number>;
+  /** `[command line, what it does]` pairs for --help (`$0` is the tool's name). */
+  examples?: readonly (readonly [string, string])[];
+}
+
+/** A tool with one job: its flags (a const object, ./flags.ts) and what it runs. */
+export interface SingleToolSpec<F extends FlagSpecs> extends ToolMeta {
+  flags: F;
+  run(ctx: ToolContext, args: CommonArgs & FlagValues<F>): Promise<number>;
+}
+
+/** One command of a tool with several (`vlass-dag lint DIR`): positionals and flags, then what it runs. */
+export interface CommandSpec<F extends FlagSpecs, P extends FlagSpecs> {
+  describe: string;
+  /** Required words after the command, in order (`lint <target>`). */
+  positionals?: P;
+  flags: F;
+  run(ctx: ToolContext, args: CommonArgs & FlagValues<F> & FlagValues<P>): Promise<number>;
+}
+
+/** A tool with commands (vlass-dag, vlass-events). */
+export interface MultiToolSpec extends ToolMeta {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command checks its own
+  commands: Readonly<Record<string, CommandSpec<any, any>>>;
+}
+
+export type ToolSpec = SingleToolSpec<FlagSpecs> | MultiToolSpec;
+
+/** Declares a tool, inferring its arguments' type from its flags. */
+export function defineTool<F extends FlagSpecs>(spec: SingleToolSpec<F>): SingleToolSpec<F> {
+  return spec;
+}
+
+/** Declares a command, inferring its arguments' type from its positionals and flags. */
+export function defineCommand<F extends FlagSpecs, P extends FlagSpecs = Record<never, Options>>(spec: CommandSpec<F, P>): CommandSpec<F, P> {
+  return spec;
 }
 
 export interface RunOptions {
@@ -99,57 +140,49 @@ export interface RunObserver {
   stage(name: string): void;
 }
 
-function commonOptions(y: Argv): Argv<CommonArgs> {
-  return y
-    .option('capo-profile', { type: 'string', describe: 'CAPO profile (default: $CAPO_PROFILE; none = embedded defaults only)' })
-    .option('capo-path', { type: 'string', describe: 'colon-separated CAPO search path (default: $CAPO_PATH, else /home/casa/capo:/home/ssa/capo; ~/.capo always last)' })
-    .option('out', { type: 'string', default: '.', describe: 'directory for outputs' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the result object as JSON on stdout' })
-    .option('log-level', { choices: LOG_LEVELS as unknown as string[], default: 'info', describe: 'log verbosity (stack traces at debug)' })
-    .option('status-file', { type: 'string', describe: 'append one JSON line per stage to this file' })
-    .option('show-config', { type: 'boolean', default: false, describe: 'print the effective configuration with the source of each value, then exit' })
-    .option('require-events', { type: 'boolean', default: false, describe: 'exit 75 when an event cannot be delivered to the broker (default: spool it and carry on)' })
-    .group(['capo-profile', 'capo-path', 'out', 'json', 'log-level', 'status-file', 'show-config', 'require-events', 'help', 'version'], 'Common options:') as unknown as Argv<CommonArgs>;
+function commonOptions(y: Argv): Argv {
+  return y.options(COMMON_FLAGS).group([...Object.keys(COMMON_FLAGS), 'help', 'version'], 'Common options:');
 }
 
 /** Parses argv and runs the tool; resolves to the exit code. */
-export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: RunOptions = {}): Promise<number> {
+export async function runTool(spec: ToolSpec, argv: string[], options: RunOptions = {}): Promise<number> {
   const write = options.stdout ?? ((text: string) => process.stdout.write(text));
   const writeErr = options.stderr ?? ((text: string) => process.stderr.write(text));
   let usageProblem: string | undefined;
   let printed = false;
-  const parser = spec
-    .options(
-      commonOptions(
-        yargs(argv)
-          .scriptName(spec.name)
-          .usage(`$0: ${spec.summary}`)
-          .version(VERSION_STRING)
-          .help()
-          .strict()
-          .wrap(Math.min(110, process.stdout.columns ?? 110)),
-      ),
-    )
+  const parser = declare(
+    spec,
+    commonOptions(
+      yargs(argv)
+        .scriptName(spec.name)
+        .usage(`$0: ${spec.summary}`)
+        .version(VERSION_STRING)
+        .help()
+        .strict()
+        .wrap(Math.min(110, process.stdout.columns ?? 110)),
+    ),
+  )
     .exitProcess(false)
     .fail((msg, err) => {
       usageProblem = msg ?? err?.message ?? 'invalid arguments';
     })
     .epilogue(exitCodesHelp());
 
-  let args: CommonArgs & A;
+  let args: ParsedArgs;
   try {
     args = (await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       if (output) {
         write(output + '\n');
         printed = true;
       }
-    })) as CommonArgs & A;
+    })) as unknown as ParsedArgs; // yargs types flags by declaration, not by our const objects (FlagValues does)
   } catch (err) {
     usageProblem ??= (err as Error).message;
     args = undefined as never;
   }
   if (usageProblem !== undefined) {
-    const known = [...Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k)).map((k) => `--${k}`), ...(spec.commands ?? [])];
+    const commands = 'commands' in spec ? Object.keys(spec.commands) : [];
+    const known = [...Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k)).map((k) => `--${k}`), ...commands];
     writeErr(`${spec.name}: ${withSuggestions(usageProblem.split('\n')[0], known)} (see ${spec.name} --help)\n`);
     return ExitCode.USAGE;
   }
@@ -226,8 +259,13 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
       print: write,
       statusFile,
       interrupted: interruption.signal,
+      progress: {
+        stage,
+        info: (message, detail) => log.info(detail ?? {}, message),
+        warn: (message, detail) => log.warn(detail ?? {}, message),
+      },
     };
-    const code = await spec.run(ctx, args);
+    const code = await runSpec(spec, ctx, args);
     if (interruption.signal.aborted) {
       const signal = String(interruption.signal.reason);
       log.warn({ exitCode: code }, `interrupted by ${signal}`);
@@ -253,6 +291,36 @@ export async function runTool<A>(spec: ToolSpec<A>, argv: string[], options: Run
   } finally {
     removeSignalHandlers();
   }
+}
+
+/** Declares the tool's flags, or its commands with theirs, to yargs. */
+function declare(spec: ToolSpec, y: Argv): Argv {
+  let out = y;
+  if ('commands' in spec) {
+    for (const [name, command] of Object.entries(spec.commands)) {
+      const positionals: FlagSpecs = command.positionals ?? {};
+      const words = [name, ...Object.keys(positionals).map((p) => `<${p}>`)].join(' ');
+      out = out.command(words, command.describe, (c) => {
+        let withPositionals = c;
+        for (const [p, definition] of Object.entries(positionals)) withPositionals = withPositionals.positional(p, definition as PositionalOptions);
+        return withPositionals.options(command.flags);
+      });
+    }
+    out = out.demandCommand(1, `name a command: ${Object.keys(spec.commands).join(', ')}`);
+  } else {
+    out = out.options(spec.flags);
+  }
+  for (const [command, description] of spec.examples ?? []) out = out.example(command, description);
+  return out;
+}
+
+/** Runs the tool, or the command named first on its command line. */
+function runSpec(spec: ToolSpec, ctx: ToolContext, args: ParsedArgs): Promise<number> {
+  if (!('commands' in spec)) return spec.run(ctx, args as never);
+  const name = String(args._[0]);
+  const command = spec.commands[name];
+  if (!command) throw new UsageError(`unknown command "${name}"; choose one of ${Object.keys(spec.commands).join(', ')}`);
+  return command.run(ctx, args);
 }
 
 /**

@@ -172,7 +172,7 @@ function quietOnClosedPipe(fd: number): (text: string) => void {
 }
 
 /** Worker thread: runs the tool, reporting temporaries, status file, stages and the exit code. */
-export async function runToolInWorker(spec: ToolSpec<unknown>, start: WorkerStart): Promise<void> {
+export async function runToolInWorker(spec: ToolSpec, start: WorkerStart): Promise<void> {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   setTemporaryObserver((op, path) => post({ kind: 'temporary', op, path }));
   setChildObserver((op, pid) => post({ kind: 'child', op, pid }));

@@ -20,7 +20,7 @@ export interface CapturedRun {
   summary: string;
 }
 
-export async function runCaptured<A>(spec: ToolSpec<A>, args: string[], env: Record<string, string | undefined>): Promise<CapturedRun> {
+export async function runCaptured(spec: ToolSpec, args: string[], env: Record<string, string | undefined>): Promise<CapturedRun> {
   let stdout = '';
   let summary = '';
   let logText = '';

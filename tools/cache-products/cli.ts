@@ -4,24 +4,20 @@
  * sha256) and renamed into place, and the cache's manifest is rewritten.
  */
 import { resolve } from 'node:path';
-import type { ToolSpec } from '../../shared/cli/run.js';
+import { defineTool } from '../../shared/cli/run.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { cacheProducts, readCopyPlan } from '../../shared/cachecopy/run.js';
 
-interface Args {
-  files?: string;
-  destination?: string;
-}
 
-export const cacheProductsTool: ToolSpec<Args> = {
+export const cacheProductsTool = defineTool({
   name: 'cache-products',
   summary: 'copy products into the image cache as the manager names them, verified by size and sha256',
   capoPrefixes: [],
-  options: (y) =>
-    y
-      .option('files', { type: 'string', describe: 'the files to cache: JSON [{"source": ABS_PATH, "name": NAME, "sha256"?: HEX}]' })
-      .option('destination', { type: 'string', describe: 'the cache directory the manager named (it must exist)' })
-      .example('$0 --files files.json --destination /lustre/.../cache/T10t01', 'copy what the manager listed') as never,
+  flags: {
+    files: { type: 'string', describe: 'the files to cache: JSON [{"source": ABS_PATH, "name": NAME, "sha256"?: HEX}]' },
+    destination: { type: 'string', describe: 'the cache directory the manager named (it must exist)' },
+  },
+  examples: [['$0 --files files.json --destination /lustre/.../cache/T10t01', 'copy what the manager listed']],
 
   async run(ctx, args) {
     if (!args.files || !args.destination) throw new UsageError('--files FILE and --destination DIR are required: what to cache, and where');
@@ -33,4 +29,4 @@ export const cacheProductsTool: ToolSpec<Args> = {
     ctx.report(`cache-products: ${copied} copied, ${files.length - copied} already cached, into ${plan.destination}; manifest rewritten.`);
     return ExitCode.OK;
   },
-};
+});

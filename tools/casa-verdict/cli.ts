@@ -7,31 +7,25 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../shared/io/atomic.js';
-import type { ToolSpec } from '../../shared/cli/run.js';
+import { defineTool } from '../../shared/cli/run.js';
 import { ExitCode, InputMissingError, UsageError } from '../../shared/errors.js';
 import { judgeCasaRun, type CasaVerdict } from '../../shared/casa/verdict.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.casaVerdict';
 export const RESULT_FILE = 'casa-verdict.json';
 
-interface Args {
-  workdir?: string;
-  exitCode?: string;
-  expect: string[];
-  workflow?: string;
-}
 
-export const casaVerdictTool: ToolSpec<Args> = {
+export const casaVerdictTool = defineTool({
   name: 'casa-verdict',
   summary: 'decide whether a CASA run succeeded, from its working directory (a DAG POST script)',
   capoPrefixes: [CAPO_PREFIX],
-  options: (y) =>
-    y
-      .option('workdir', { type: 'string', describe: 'the CASA working directory (logs, errorexit markers, products/); required' })
-      .option('exit-code', { type: 'string', describe: "the job's exit status, DAGMan's $RETURN (negative: killed by a signal; -1001/-1002/-1004: never ran)" })
-      .option('expect', { type: 'string', array: true, default: [], describe: 'glob (relative to --workdir) that must match non-empty products; repeatable' })
-      .option('workflow', { type: 'string', describe: `add the expected products configured for this workflow (CAPO ${CAPO_PREFIX}.expect.<workflow>)` })
-      .example('$0 --workdir . --exit-code $RETURN --workflow quicklook', 'as a DAG POST script') as never,
+  flags: {
+    workdir: { type: 'string', describe: 'the CASA working directory (logs, errorexit markers, products/); required' },
+    'exit-code': { type: 'string', describe: "the job's exit status, DAGMan's $RETURN (negative: killed by a signal; -1001/-1002/-1004: never ran)" },
+    expect: { type: 'string', array: true, default: [], describe: 'glob (relative to --workdir) that must match non-empty products; repeatable' },
+    workflow: { type: 'string', describe: `add the expected products configured for this workflow (CAPO ${CAPO_PREFIX}.expect.<workflow>)` },
+  },
+  examples: [['$0 --workdir . --exit-code $RETURN --workflow quicklook', 'as a DAG POST script']],
 
   async run(ctx, args) {
     // Checked here rather than with demandOption so that --show-config works alone.
@@ -67,7 +61,7 @@ export const casaVerdictTool: ToolSpec<Args> = {
     ctx.report(summarize(verdict));
     return verdict.verdict === 'success' ? ExitCode.OK : ExitCode.SUBJECT_FAILED;
   },
-};
+});
 
 /** DAGMan substitutes $RETURN as a decimal integer, possibly negative. */
 export function parseExitCode(text: string | undefined): number | undefined {

@@ -5,7 +5,7 @@
  * Writes <stem>.I.catalog.csv (the archive's format), DS9 and CRTF region files, and on
  * request a CASA componentlist script and the island mask, into --out.
  */
-import type { ToolSpec } from '../../shared/cli/run.js';
+import { defineTool } from '../../shared/cli/run.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { ExitCode } from '../../shared/errors.js';
 import { discoverProduct } from '../../shared/vlass/index.js';
@@ -17,30 +17,21 @@ import { ConfigError } from '../../shared/errors.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.createComponentList';
 
-interface Args {
-  dir: string;
-  image?: string;
-  rms?: string;
-  alpha?: string;
-  alphaError?: string;
-  casaScript: boolean;
-  islandMask: boolean;
-}
 
-export const createComponentListTool: ToolSpec<Args> = {
+export const createComponentListTool = defineTool({
   name: 'create-component-list',
   summary: 'find the components of a VLASS SE image and write the VLASS component catalog',
   capoPrefixes: [CAPO_PREFIX],
-  options: (y) =>
-    y
-      .option('dir', { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory)' })
-      .option('image', { type: 'string', describe: 'the tt0 pbcor detection image (*.I.iter3.image.pbcor.tt0.subim.fits)' })
-      .option('rms', { type: 'string', describe: 'the rms image (default: found beside the image; measured on the rms_box grid when absent)' })
-      .option('alpha', { type: 'string', describe: 'the spectral index image (*.I.iter3.alpha.subim.fits)' })
-      .option('alpha-error', { type: 'string', describe: 'the spectral index error image (*.I.iter3.alpha.error.subim.fits)' })
-      .option('casa-script', { type: 'boolean', default: false, describe: 'also write a CASA script that builds a componentlist (.cl) table' })
-      .option('island-mask', { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' })
-      .example('$0 --dir products --casa-script', 'catalog the SE product in products/') as never,
+  flags: {
+    dir: { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory)' },
+    image: { type: 'string', describe: 'the tt0 pbcor detection image (*.I.iter3.image.pbcor.tt0.subim.fits)' },
+    rms: { type: 'string', describe: 'the rms image (default: found beside the image; measured on the rms_box grid when absent)' },
+    alpha: { type: 'string', describe: 'the spectral index image (*.I.iter3.alpha.subim.fits)' },
+    'alpha-error': { type: 'string', describe: 'the spectral index error image (*.I.iter3.alpha.error.subim.fits)' },
+    'casa-script': { type: 'boolean', default: false, describe: 'also write a CASA script that builds a componentlist (.cl) table' },
+    'island-mask': { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' },
+  },
+  examples: [['$0 --dir products --casa-script', 'catalog the SE product in products/']],
 
   async run(ctx, args) {
     ctx.stage('discovering', { dir: args.dir });
@@ -67,7 +58,7 @@ export const createComponentListTool: ToolSpec<Args> = {
     );
     return ExitCode.OK;
   },
-};
+});
 
 /** The finder's options from CAPO, with PyBDSF's names. */
 export function finderOptions(capo: CapoConfig): FindSourcesOptions {

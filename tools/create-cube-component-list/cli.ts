@@ -7,7 +7,7 @@
  * Writes <stem>.cube_catalog.csv into --out. See docs/create-cube-component-list.md.
  */
 import { resolve } from 'node:path';
-import type { ToolSpec } from '../../shared/cli/run.js';
+import { defineTool } from '../../shared/cli/run.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { ConfigError, ExitCode } from '../../shared/errors.js';
@@ -15,24 +15,18 @@ import { type FitSettings, type PlaneSummary, type SpectralSettings, findCubePla
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.createCubeComponentList';
 
-interface Args {
-  dir: string;
-  cube?: string;
-  catalog?: string;
-  qa?: string;
-}
 
-export const createCubeComponentListTool: ToolSpec<Args> = {
+export const createCubeComponentListTool = defineTool({
   name: 'create-cube-component-list',
   summary: 'measure the continuum catalog components in every coarse-cube window: per-window flux densities and a spectral index',
   capoPrefixes: [CAPO_PREFIX],
-  options: (y) =>
-    y
-      .option('dir', { type: 'string', default: '.', describe: 'directory holding the cube window files *.spwN.IQU.iter3.image.pbcor.tt0.subim.fits (then its products/ subdirectory)' })
-      .option('cube', { type: 'string', describe: 'one cube file instead (a multi-plane cube, or a single window)' })
-      .option('catalog', { type: 'string', describe: 'the continuum component catalog (default: <stem>.I.catalog.csv, or the SE product\'s, beside the cube)' })
-      .option('qa', { type: 'string', describe: 'the cube QA result (default: <stem>.qa.json beside the cube, when present); its rejected planes are skipped' })
-      .example('$0 --dir products --out products', 'measure the cube in products/ with the SE catalog found there') as never,
+  flags: {
+    dir: { type: 'string', default: '.', describe: 'directory holding the cube window files *.spwN.IQU.iter3.image.pbcor.tt0.subim.fits (then its products/ subdirectory)' },
+    cube: { type: 'string', describe: 'one cube file instead (a multi-plane cube, or a single window)' },
+    catalog: { type: 'string', describe: 'the continuum component catalog (default: <stem>.I.catalog.csv, or the SE product\'s, beside the cube)' },
+    qa: { type: 'string', describe: 'the cube QA result (default: <stem>.qa.json beside the cube, when present); its rejected planes are skipped' },
+  },
+  examples: [['$0 --dir products --out products', 'measure the cube in products/ with the SE catalog found there']],
 
   async run(ctx, args) {
     const fit = fitSettings(ctx.capo);
@@ -60,7 +54,7 @@ export const createCubeComponentListTool: ToolSpec<Args> = {
     );
     return ExitCode.OK;
   },
-};
+});
 
 function logPlane(log: { info(o: object, msg: string): void }, p: PlaneSummary, index: number, count: number): void {
   const where = `${p.label} (${p.freqHz === null ? 'no file' : `${frequencyText(p.freqHz)} Hz`}) [${index + 1}/${count}]`;

@@ -4,46 +4,34 @@
  * (docs/split.md). A plan (`--plan`) or one image by flags.
  */
 import { resolve } from 'node:path';
-import type { ToolSpec } from '../../shared/cli/run.js';
+import { defineTool } from '../../shared/cli/run.js';
+import type { FlagValues } from '../../shared/cli/flags.js';
 import { ConfigError, ExitCode, UsageError } from '../../shared/errors.js';
 import { planImage, readPlan, type PlannedImage } from '../../shared/split/plan.js';
 import { runSplit, type SplitBackend } from '../../shared/split/run.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.split';
 
-interface Args {
-  plan?: string;
-  ms?: string[];
-  phaseCenter?: string;
-  radiusDeg?: number;
-  epoch?: string;
-  tile?: string;
-  calibration?: string;
-  cache?: string;
-  backend?: string;
-  jobs?: number;
-  force: boolean;
-}
+const SPLIT_FLAGS = {
+  plan: { type: 'string', describe: 'plan JSON: images and the measurement sets each needs (docs/split.md)' },
+  ms: { type: 'string', array: true, describe: 'one image: the restored calibrated measurement set(s); repeatable' },
+  'phase-center': { type: 'string', describe: 'one image: its phase centre, e.g. J005000-023000' },
+  'radius-deg': { type: 'number', describe: 'one image: fields within this many degrees of the centre' },
+  epoch: { type: 'string', describe: 'one image: VLASS epoch, e.g. VLASS2.1' },
+  tile: { type: 'string', describe: 'one image: tile, e.g. T10t01' },
+  calibration: { type: 'string', describe: "one image: the calibration product, plain or the manager's {'NAME': 123} form" },
+  cache: { type: 'string', describe: `cache root (default: CAPO ${CAPO_PREFIX}.cacheRoot)` },
+  backend: { choices: ['taql', 'casa'], describe: `taql (casacore, no Python) or casa (mstransform) (default: CAPO ${CAPO_PREFIX}.backend)` },
+  jobs: { type: 'number', describe: `images split in parallel (default: CAPO ${CAPO_PREFIX}.jobs)` },
+  force: { type: 'boolean', default: false, describe: 'redo verified cache entries' },
+} as const;
 
-export const splitTool: ToolSpec<Args> = {
+export const splitTool = defineTool({
   name: 'split',
   summary: 'split calibrated measurement sets into per-image measurement sets (PIMS) and cache them',
   capoPrefixes: [CAPO_PREFIX],
-  options: (y) =>
-    y
-      .option('plan', { type: 'string', describe: 'plan JSON: images and the measurement sets each needs (docs/split.md)' })
-      .option('ms', { type: 'string', array: true, describe: 'one image: the restored calibrated measurement set(s); repeatable' })
-      .option('phase-center', { type: 'string', describe: 'one image: its phase centre, e.g. J005000-023000' })
-      .option('radius-deg', { type: 'number', describe: 'one image: fields within this many degrees of the centre' })
-      .option('epoch', { type: 'string', describe: 'one image: VLASS epoch, e.g. VLASS2.1' })
-      .option('tile', { type: 'string', describe: 'one image: tile, e.g. T10t01' })
-      .option('calibration', { type: 'string', describe: "one image: the calibration product, plain or the manager's {'NAME': 123} form" })
-      .option('cache', { type: 'string', describe: `cache root (default: CAPO ${CAPO_PREFIX}.cacheRoot)` })
-      .option('backend', { choices: ['taql', 'casa'], describe: `taql (casacore, no Python) or casa (mstransform) (default: CAPO ${CAPO_PREFIX}.backend)` })
-      .option('jobs', { type: 'number', describe: `images split in parallel (default: CAPO ${CAPO_PREFIX}.jobs)` })
-      .option('force', { type: 'boolean', default: false, describe: 'redo verified cache entries' })
-      .example('$0 --plan plan.json', 'every image of a plan')
-      .example('$0 --ms /data/eb1.ms --phase-center J005000-023000 --radius-deg 1 --epoch VLASS2.1 --tile T10t01', 'one image') as never,
+  flags: SPLIT_FLAGS,
+  examples: [['$0 --plan plan.json', 'every image of a plan'], ['$0 --ms /data/eb1.ms --phase-center J005000-023000 --radius-deg 1 --epoch VLASS2.1 --tile T10t01', 'one image']],
 
   async run(ctx, args) {
     const images = imagesFrom(args);
@@ -69,9 +57,9 @@ export const splitTool: ToolSpec<Args> = {
     const failed = outcomes.find((o) => o.state === 'failed');
     return failed ? (failed.exitCode ?? ExitCode.SOFTWARE) : ExitCode.OK;
   },
-};
+});
 
-function imagesFrom(args: Args): PlannedImage[] {
+function imagesFrom(args: FlagValues<typeof SPLIT_FLAGS>): PlannedImage[] {
   const byFlags = args.ms !== undefined || args.phaseCenter !== undefined || args.radiusDeg !== undefined;
   if (args.plan && byFlags) throw new UsageError('give either --plan or --ms/--phase-center/--radius-deg, not both');
   if (args.plan) return readPlan(resolve(args.plan));

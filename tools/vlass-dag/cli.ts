@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ToolContext, ToolSpec } from '../../shared/cli/run.js';
+import { type CommonArgs, type MultiToolSpec, type ToolContext, defineCommand } from '../../shared/cli/run.js';
+import type { FlagSpecs, FlagValues } from '../../shared/cli/flags.js';
 import { DataError, ExitCode, InputMissingError, JobError, UsageError } from '../../shared/errors.js';
 import { exampleParams, renderWorkflow } from '../../shared/dag/render.js';
 import { workflowNames, workflowTemplate } from '../../shared/dag/templates.js';
@@ -25,91 +26,53 @@ import { eventsSettingsFrom } from '../../shared/events/config.js';
 import { EventPublisher } from '../../shared/events/publisher.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 
-const COMMANDS = ['render', 'lint', 'run', 'status', 'graph', 'submit'] as const;
+/** The DAG a command works on. */
+const TARGET = { target: { type: 'string', demandOption: true, describe: 'the DAG directory or .dag file' } } as const;
 
-interface Args {
-  _: Array<string | number>;
-  target?: string;
-  maxJobs: number;
-  force: boolean;
-  watch: boolean;
-  workflow?: string;
-  request?: string;
-  knownExecutable?: string[];
-  svg?: string;
-  env?: string;
-  params?: string;
-  example: boolean;
-  out: string;
-}
+const RENDER_FLAGS = {
+  workflow: { type: 'string', demandOption: true, describe: `the workflow: ${workflowNames().join(', ')}` },
+  env: { choices: ['dev', 'test', 'prod'], describe: 'environment (default: CAPO edu.nrao.vlass.env)' },
+  params: { type: 'string', describe: "the manager's parameters (JSON; the workflow's params.schema.json)" },
+  example: { type: 'boolean', default: false, describe: "use the workflow's example parameters, paths under --out" },
+  'known-executable': { type: 'string', array: true, default: [] as string[], describe: "an executable that lives elsewhere (Workspaces' own); repeatable" },
+} as const;
+const LINT_FLAGS = { 'known-executable': RENDER_FLAGS['known-executable'] } as const;
+const RUN_FLAGS = {
+  'max-jobs': { type: 'number', default: 2, describe: 'independent nodes run at once' },
+  force: { type: 'boolean', default: false, describe: 'start afresh instead of resuming from the newest rescue file' },
+} as const;
+const STATUS_FLAGS = {
+  watch: { type: 'boolean', default: false, describe: 'keep reporting until the DAG ends' },
+  workflow: { type: 'string', describe: 'workflow name for events (default: from the DAG directory)' },
+  request: { type: 'string', describe: "the manager's request id, for events" },
+} as const;
+const GRAPH_FLAGS = { svg: { type: 'string', describe: 'also write an SVG picture here (needs Graphviz dot)' } } as const;
+const SUBMIT_FLAGS = {
+  force: { type: 'boolean', default: false, describe: 'pass -force (start afresh, ignoring the rescue file)' },
+  workflow: { type: 'string', describe: 'workflow name for the batch name' },
+  request: { type: 'string', describe: "the manager's request id, for the batch name" },
+  'known-executable': RENDER_FLAGS['known-executable'],
+} as const;
 
-export const vlassDagTool: ToolSpec<Args> = {
+type Targeted<F extends FlagSpecs> = CommonArgs & FlagValues<typeof TARGET> & FlagValues<F>;
+
+export const vlassDagTool: MultiToolSpec = {
   name: 'vlass-dag',
   summary: 'render workflow templates, lint, run locally, follow, draw and submit HTCondor DAGs',
-  commands: COMMANDS,
   capoPrefixes: ['edu.nrao.vlass.dag', 'edu.nrao.vlass.sbinDir', 'edu.nrao.vlass.workspaces'],
   cooperativeInterrupt: true,
   quietEvents: true,
-  options: (y) =>
-    y
-      .command('render', 'fill a workflow template into a DAG directory (then lint it)', (c) =>
-        c
-          .option('workflow', { type: 'string', demandOption: true, describe: `the workflow: ${workflowNames().join(', ')}` })
-          .option('env', { choices: ['dev', 'test', 'prod'], describe: 'environment (default: CAPO edu.nrao.vlass.env)' })
-          .option('params', { type: 'string', describe: "the manager's parameters (JSON; the workflow's params.schema.json)" })
-          .option('example', { type: 'boolean', default: false, describe: "use the workflow's example parameters, paths under --out" }),
-      )
-      .command('lint <target>', 'check a rendered DAG: graph, submit files, macros, executables, outputs, exit codes', (c) =>
-        c.positional('target', { type: 'string', describe: 'the DAG directory or .dag file' }).option('known-executable', { type: 'string', array: true, default: [], describe: 'an executable that lives elsewhere (Workspaces\' own); repeatable' }),
-      )
-      .command('run <target>', 'run the DAG here with DAGMan\'s semantics (development and tests; production uses condor_submit_dag)', (c) =>
-        c
-          .positional('target', { type: 'string', describe: 'the DAG directory or .dag file' })
-          .option('max-jobs', { type: 'number', default: 2, describe: 'independent nodes run at once' })
-          .option('force', { type: 'boolean', default: false, describe: 'start afresh instead of resuming from the newest rescue file' }),
-      )
-      .command('status <target>', 'the DAG\'s stage, nodes and failures, from DAGMan\'s files (events too when a broker is configured)', (c) =>
-        c
-          .positional('target', { type: 'string', describe: 'the DAG directory or .dag file' })
-          .option('watch', { type: 'boolean', default: false, describe: 'keep reporting until the DAG ends' })
-          .option('workflow', { type: 'string', describe: 'workflow name for events (default: from the DAG directory)' })
-          .option('request', { type: 'string', describe: "the manager's request id, for events" }),
-      )
-      .command('graph <target>', 'the DAG as DOT, nodes coloured by stage (--svg: drawn by Graphviz)', (c) =>
-        c.positional('target', { type: 'string', describe: 'the DAG directory or .dag file' }).option('svg', { type: 'string', describe: 'also write an SVG picture here (needs Graphviz dot)' }),
-      )
-      .command('submit <target>', 'submit with condor_submit_dag (on an access point with HTCondor)', (c) =>
-        c
-          .positional('target', { type: 'string', describe: 'the DAG directory or .dag file' })
-          .option('force', { type: 'boolean', default: false, describe: 'pass -force (start afresh, ignoring the rescue file)' })
-          .option('workflow', { type: 'string', describe: 'workflow name for the batch name' })
-          .option('request', { type: 'string', describe: "the manager's request id, for the batch name" }),
-      )
-      .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`) as never,
-
-  async run(ctx, args) {
-    const command = String(args._[0]);
-    switch (command) {
-      case 'render':
-        return render(ctx, args);
-      case 'lint':
-        return lint(ctx, args);
-      case 'run':
-        return run(ctx, args);
-      case 'status':
-        return status(ctx, args);
-      case 'graph':
-        return graph(ctx, args);
-      case 'submit':
-        return submit(ctx, args);
-      default:
-        throw new UsageError(`unknown command "${command}"; choose one of ${COMMANDS.join(', ')}`);
-    }
+  commands: {
+    render: defineCommand({ describe: 'fill a workflow template into a DAG directory (then lint it)', flags: RENDER_FLAGS, run: render }),
+    lint: defineCommand({ describe: 'check a rendered DAG: graph, submit files, macros, executables, outputs, exit codes', positionals: TARGET, flags: LINT_FLAGS, run: lint }),
+    run: defineCommand({ describe: "run the DAG here with DAGMan's semantics (development and tests; production uses condor_submit_dag)", positionals: TARGET, flags: RUN_FLAGS, run }),
+    status: defineCommand({ describe: "the DAG's stage, nodes and failures, from DAGMan's files (events too when a broker is configured)", positionals: TARGET, flags: STATUS_FLAGS, run: status }),
+    graph: defineCommand({ describe: 'the DAG as DOT, nodes coloured by stage (--svg: drawn by Graphviz)', positionals: TARGET, flags: GRAPH_FLAGS, run: graph }),
+    submit: defineCommand({ describe: 'submit with condor_submit_dag (on an access point with HTCondor)', positionals: TARGET, flags: SUBMIT_FLAGS, run: submit }),
   },
 };
 
-/** `render` fills --out (an existing, empty directory) with the DAG, from the template, the parameters and CAPO. */
-async function render(ctx: ToolContext, args: Args): Promise<number> {
+async function render(ctx: ToolContext, args: CommonArgs & FlagValues<typeof RENDER_FLAGS>): Promise<number> {
   const template = workflowTemplate(args.workflow!);
   const out = ctx.outDir;
   if (!args.example && !args.params) throw new UsageError('give --params FILE (the manager\'s parameters) or --example');
@@ -139,7 +102,7 @@ function readParams(file: string): Record<string, unknown> {
   }
 }
 
-function lintOptions(ctx: ToolContext, args: Args) {
+function lintOptions(ctx: ToolContext, args: FlagValues<typeof LINT_FLAGS>) {
   return {
     knownExecutables: [...(args.knownExecutable ?? []), ...ctx.capo.getList('edu.nrao.vlass.dag.knownExecutables', [])],
     deployedDirs: [ctx.capo.getString('edu.nrao.vlass.sbinDir', '')].filter(Boolean),
@@ -150,7 +113,7 @@ function formatFinding(f: Finding): string {
   return `${f.file}:${f.line}: ${f.message}; fix: ${f.fix}`;
 }
 
-async function lint(ctx: ToolContext, args: Args): Promise<number> {
+async function lint(ctx: ToolContext, args: Targeted<typeof LINT_FLAGS>): Promise<number> {
   const dagFile = findDagFile(args.target!);
   const findings = lintDag(dagFile, lintOptions(ctx, args));
   for (const f of findings) ctx.print(formatFinding(f) + '\n');
@@ -160,7 +123,7 @@ async function lint(ctx: ToolContext, args: Args): Promise<number> {
   return ExitCode.OK;
 }
 
-async function run(ctx: ToolContext, args: Args): Promise<number> {
+async function run(ctx: ToolContext, args: Targeted<typeof RUN_FLAGS>): Promise<number> {
   const dagFile = findDagFile(args.target!);
   if (!Number.isInteger(args.maxJobs) || args.maxJobs < 1) throw new UsageError(`--max-jobs ${args.maxJobs}: a whole number >= 1`);
   ctx.stage('running', { dag: dagFile });
@@ -206,7 +169,7 @@ interface Reported {
   nodes: Record<string, string>;
 }
 
-async function status(ctx: ToolContext, args: Args & { json: boolean }): Promise<number> {
+async function status(ctx: ToolContext, args: Targeted<typeof STATUS_FLAGS>): Promise<number> {
   const dagFile = findDagFile(args.target!);
   const memoFile = `${dagFile}.reported.json`;
   const workflow = args.workflow ?? basename(resolve(dagFile, '..')).replace(/[^A-Za-z0-9_-]/g, '_');
@@ -252,7 +215,7 @@ function reportChanges(view: DagView, memoFile: string, emit: (fields: EventFiel
 
 const STAGE_COLOURS: Record<string, string> = { 'gathering data': '#9ecae1', 'running casa': '#fdae6b', 'post casa work': '#a1d99b' };
 
-async function graph(ctx: ToolContext, args: Args): Promise<number> {
+async function graph(ctx: ToolContext, args: Targeted<typeof GRAPH_FLAGS>): Promise<number> {
   const dagFile = findDagFile(args.target!);
   const dag = parseDag(readFileSync(dagFile, 'utf8'), dagFile);
   const stages = readStageMap(dagFile);
@@ -278,7 +241,7 @@ async function graph(ctx: ToolContext, args: Args): Promise<number> {
   return ExitCode.OK;
 }
 
-async function submit(ctx: ToolContext, args: Args): Promise<number> {
+async function submit(ctx: ToolContext, args: Targeted<typeof SUBMIT_FLAGS>): Promise<number> {
   const dagFile = findDagFile(args.target!);
   const which = spawnSync('/bin/sh', ['-c', 'command -v condor_submit_dag'], { encoding: 'utf8' });
   if (which.status !== 0) {

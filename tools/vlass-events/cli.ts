@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ToolContext, ToolSpec } from '../../shared/cli/run.js';
+import { type CommonArgs, type MultiToolSpec, type ToolContext, defineCommand } from '../../shared/cli/run.js';
+import type { FlagValues } from '../../shared/cli/flags.js';
 import { ConfigError, DataError, ExitCode, InputMissingError, TemporaryError, UsageError } from '../../shared/errors.js';
 import {
   DAG_STAGES,
@@ -32,93 +33,52 @@ import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { writeFileAtomic } from '../../shared/io/atomic.js';
 import { parseStatusLine } from '../../shared/events/statusFile.js';
 
-const COMMANDS = ['watch', 'tail', 'replay', 'emit'] as const;
+const WATCH_FLAGS = {
+  workflow: { type: 'string', describe: 'only this workflow (e.g. quicklook)' },
+  image: { type: 'string', describe: 'only events about this image' },
+  request: { type: 'string', describe: "only this request id (the manager's)" },
+  follow: { type: 'boolean', default: false, describe: 'keep watching after the final event; reconnect when the broker goes away' },
+} as const;
+const TAIL_FILE = { file: { type: 'string', demandOption: true, describe: 'a --status-file written by any of our tools' } } as const;
+const TAIL_FLAGS = { follow: { type: 'boolean', default: false, describe: 'wait for new lines' } } as const;
+const REPLAY_FLAGS = { spool: { type: 'string', describe: `spool directory (default: CAPO ${EVENTS_PREFIX}.spoolDir)` } } as const;
+const EMIT_FLAGS = {
+  workflow: { type: 'string', demandOption: true, describe: 'workflow name (the routing key starts with it)' },
+  'request-id': { type: 'string', describe: "the manager's request id" },
+  kind: { choices: EVENT_KINDS, demandOption: true, describe: 'what the event is about' },
+  state: { choices: EVENT_STATES, describe: 'what happened (or give --dag-status)' },
+  'dag-status': { type: 'number', describe: "a FINAL node's $DAG_STATUS: state done (0) or failed, and exit 1 unless 0 so the DAG keeps its outcome" },
+  stage: { choices: DAG_STAGES, describe: 'the DAG stage' },
+  node: { type: 'string', describe: 'the DAG node' },
+  step: { type: 'string', describe: "a tool's own step" },
+  image: { type: 'string', describe: 'the image it concerns' },
+  ms: { type: 'string', describe: 'the measurement set it concerns' },
+  progress: { type: 'number', describe: 'fraction done, 0..1' },
+  message: { type: 'string', describe: 'one line for the operator' },
+  'results-dir': { type: 'string', describe: 'where the results are' },
+  'product-name': { type: 'string', describe: "product name, plain or the manager's {'NAME': 123} form" },
+  'product-name-file': { type: 'string', describe: 'read the product name from this file (either form)' },
+  'write-product-name': { type: 'string', describe: 'also write {"productName": <plain name>} to this JSON file (calibration-product.json)' },
+  'exit-code': { type: 'number', describe: 'exit code of what the event reports' },
+} as const;
 
-interface Args {
-  _: Array<string | number>;
-  file?: string;
-  workflow?: string;
-  image?: string;
-  request?: string;
-  requestId?: string;
-  follow: boolean;
-  spool?: string;
-  kind?: string;
-  state?: string;
-  stage?: string;
-  node?: string;
-  step?: string;
-  ms?: string;
-  progress?: number;
-  message?: string;
-  resultsDir?: string;
-  productName?: string;
-  productNameFile?: string;
-  writeProductName?: string;
-  exitCode?: number;
-  dagStatus?: number;
-}
-
-export const vlassEventsTool: ToolSpec<Args> = {
+export const vlassEventsTool: MultiToolSpec = {
   name: 'vlass-events',
   summary: "watch the VLASS workflows' progress events, from the broker or a status file",
-  commands: COMMANDS,
   capoPrefixes: [EVENTS_PREFIX, 'edu.nrao.vlass.env'],
   // Its own events are what it watches or emits; no node events about itself.
   quietEvents: true,
-  options: (y) =>
-    y
-      .command('watch', 'print events live from the broker until the workflow ends (--follow: keep going)', (c) =>
-        c
-          .option('workflow', { type: 'string', describe: 'only this workflow (e.g. quicklook)' })
-          .option('image', { type: 'string', describe: 'only events about this image' })
-          .option('request', { type: 'string', describe: "only this request id (the manager's)" })
-          .option('follow', { type: 'boolean', default: false, describe: 'keep watching after the final event; reconnect when the broker goes away' }),
-      )
-      .command('tail <file>', 'print the events in a status file (--follow: wait for more until the final one)', (c) =>
-        c.positional('file', { type: 'string', describe: 'a --status-file written by any of our tools' }).option('follow', { type: 'boolean', default: false, describe: 'wait for new lines' }),
-      )
-      .command('replay', 'send the spooled events to the broker now', (c) => c.option('spool', { type: 'string', describe: `spool directory (default: CAPO ${EVENTS_PREFIX}.spoolDir)` }))
-      .command('emit', 'publish one event (for DAG nodes and FINAL nodes)', (c) =>
-        c
-          .option('workflow', { type: 'string', demandOption: true, describe: 'workflow name (the routing key starts with it)' })
-          .option('request-id', { type: 'string', describe: "the manager's request id" })
-          .option('kind', { choices: EVENT_KINDS as unknown as string[], demandOption: true, describe: 'what the event is about' })
-          .option('state', { choices: EVENT_STATES as unknown as string[], describe: 'what happened (or give --dag-status)' })
-          .option('dag-status', { type: 'number', describe: "a FINAL node's $DAG_STATUS: state done (0) or failed, and exit 1 unless 0 so the DAG keeps its outcome" })
-          .option('stage', { choices: DAG_STAGES as unknown as string[], describe: 'the DAG stage' })
-          .option('node', { type: 'string', describe: 'the DAG node' })
-          .option('step', { type: 'string', describe: "a tool's own step" })
-          .option('image', { type: 'string', describe: 'the image it concerns' })
-          .option('ms', { type: 'string', describe: 'the measurement set it concerns' })
-          .option('progress', { type: 'number', describe: 'fraction done, 0..1' })
-          .option('message', { type: 'string', describe: 'one line for the operator' })
-          .option('results-dir', { type: 'string', describe: 'where the results are' })
-          .option('product-name', { type: 'string', describe: "product name, plain or the manager's {'NAME': 123} form" })
-          .option('product-name-file', { type: 'string', describe: 'read the product name from this file (either form)' })
-          .option('write-product-name', { type: 'string', describe: 'also write {"productName": <plain name>} to this JSON file (calibration-product.json)' })
-          .option('exit-code', { type: 'number', describe: 'exit code of what the event reports' }),
-      )
-      .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
-      .example('$0 watch --workflow quicklook', 'follow the next quicklook run')
-      .example('$0 tail split-status.jsonl --follow', 'follow a job through its status file')
-      .example('$0 emit --workflow quicklook --kind workflow --state done --results-dir /lustre/results/123', 'a FINAL node') as never,
-
-  async run(ctx, args) {
-    const command = String(args._[0]);
-    switch (command) {
-      case 'watch':
-        return watch(ctx, args);
-      case 'tail':
-        return tail(ctx, args);
-      case 'replay':
-        return replay(ctx, args);
-      case 'emit':
-        return emit(ctx, args);
-      default:
-        throw new UsageError(`unknown command "${command}"; choose one of ${COMMANDS.join(', ')}`);
-    }
+  commands: {
+    watch: defineCommand({ describe: 'print events live from the broker until the workflow ends (--follow: keep going)', flags: WATCH_FLAGS, run: watch }),
+    tail: defineCommand({ describe: 'print the events in a status file (--follow: wait for more until the final one)', positionals: TAIL_FILE, flags: TAIL_FLAGS, run: tail }),
+    replay: defineCommand({ describe: 'send the spooled events to the broker now', flags: REPLAY_FLAGS, run: replay }),
+    emit: defineCommand({ describe: 'publish one event (for DAG nodes and FINAL nodes)', flags: EMIT_FLAGS, run: emit }),
   },
+  examples: [
+    ['$0 watch --workflow quicklook', 'follow the next quicklook run'],
+    ['$0 tail split-status.jsonl --follow', 'follow a job through its status file'],
+    ['$0 emit --workflow quicklook --kind workflow --state done --results-dir /lustre/results/123', 'a FINAL node'],
+  ],
 };
 
 function printer(ctx: ToolContext, json: boolean): (e: VlassEvent) => void {
@@ -126,14 +86,14 @@ function printer(ctx: ToolContext, json: boolean): (e: VlassEvent) => void {
 }
 
 /** Whether an event passes watch's filters. */
-function matches(e: VlassEvent, args: Args): boolean {
+function matches(e: VlassEvent, args: FlagValues<typeof WATCH_FLAGS>): boolean {
   if (args.workflow && e.workflow.name !== args.workflow) return false;
   if (args.request && e.workflow.requestId !== args.request) return false;
   if (args.image && e.image !== args.image && e.kind !== 'workflow') return false;
   return true;
 }
 
-async function watch(ctx: ToolContext, args: Args & { json: boolean }): Promise<number> {
+async function watch(ctx: ToolContext, args: CommonArgs & FlagValues<typeof WATCH_FLAGS>): Promise<number> {
   const settings = eventsSettingsFrom(ctx.capo);
   if (!settings.broker) throw new ConfigError(`vlass-events watch needs a broker: set CAPO ${EVENTS_PREFIX}.amqp.url (or .host) in the profile`);
   const show = printer(ctx, args.json);
@@ -157,7 +117,7 @@ async function watch(ctx: ToolContext, args: Args & { json: boolean }): Promise<
   return ExitCode.OK;
 }
 
-async function tail(ctx: ToolContext, args: Args & { json: boolean }): Promise<number> {
+async function tail(ctx: ToolContext, args: CommonArgs & FlagValues<typeof TAIL_FILE> & FlagValues<typeof TAIL_FLAGS>): Promise<number> {
   const file = resolve(args.file!);
   const show = printer(ctx, args.json);
   let offset = 0;
@@ -195,7 +155,7 @@ async function tail(ctx: ToolContext, args: Args & { json: boolean }): Promise<n
   return ExitCode.OK;
 }
 
-async function replay(ctx: ToolContext, args: Args): Promise<number> {
+async function replay(ctx: ToolContext, args: CommonArgs & FlagValues<typeof REPLAY_FLAGS>): Promise<number> {
   const settings = eventsSettingsFrom(ctx.capo);
   if (!settings.broker) throw new ConfigError(`vlass-events replay needs a broker: set CAPO ${EVENTS_PREFIX}.amqp.url (or .host) in the profile`);
   if (args.spool) settings.spoolDir = resolve(args.spool);
@@ -207,7 +167,7 @@ async function replay(ctx: ToolContext, args: Args): Promise<number> {
   return ExitCode.OK;
 }
 
-async function emit(ctx: ToolContext, args: Args & { json: boolean; requireEvents: boolean }): Promise<number> {
+async function emit(ctx: ToolContext, args: CommonArgs & FlagValues<typeof EMIT_FLAGS>): Promise<number> {
   if ((args.state === undefined) === (args.dagStatus === undefined)) throw new UsageError('give exactly one of --state and --dag-status');
   const fields: EventFields = {
     kind: args.kind as EventKind,

@@ -6,18 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildImageHeader, readFitsHeader, withFits, writeFitsImage } from '../../../shared/fits/index.js';
-import {
-  annotateFits,
-  CONTINUUM_RULES,
-  evaluateRules,
-  measureContinuum,
-  overallVerdict,
-  qaKeywords,
-  readRmsPlane,
-  readSinglePlane,
-  type QaResult,
-  type RuleConfig,
-} from '../../../shared/qa/index.js';
+import { annotateFits, qaKeywords } from '../../../shared/qa/annotate.js';
+import { CONTINUUM_RULES, type QaResult, type RuleConfig } from '../../../shared/qa/index.js';
+import { evaluateRules, overallVerdict } from '../../../shared/qa/rules.js';
+import { measureContinuum } from '../../../shared/qa/continuum/measure.js';
+import { readRmsPlane } from '../../../shared/qa/continuum/rmsSource.js';
+import { readSinglePlane } from '../../../shared/vlass/image.js';
 import { passingImage, qlTemplate, scratch, writeQl } from './images.js';
 
 /** A result for the product at `files`, judged by rules that all pass (limits far away). */

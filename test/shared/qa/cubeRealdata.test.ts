@@ -16,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHeaderText, writeFitsImage } from '../../../shared/fits/index.js';
-import { discoverCube, inspectCubeFile } from '../../../shared/qa/index.js';
+import { discoverCube } from '../../../shared/cube/discover.js';
+import { inspectCubeFile } from '../../../shared/cube/plan.js';
 import { hasRealdata, realdata } from '../../helpers/realdata.js';
 import { scratch } from './images.js';
 

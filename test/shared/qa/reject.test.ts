@@ -7,7 +7,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeF
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IoError, JobError, OutputError } from '../../../shared/errors.js';
-import { moveToRejected, REJECT_DIRECTORY } from '../../../shared/qa/index.js';
+import { moveToRejected } from '../../../shared/qa/reject.js';
+import { REJECT_DIRECTORY } from '../../../shared/qa/index.js';
 import { scratch, snapshot } from './images.js';
 
 /** A product directory with three files of different sizes and contents. */

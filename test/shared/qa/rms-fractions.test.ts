@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fractionsBelow } from '../../../shared/stats/index.js';
-import { fractionsAtOrBelow, measureRms, nextUp } from '../../../shared/qa/index.js';
+import { fractionsAtOrBelow, measureRms, nextUp } from '../../../shared/qa/continuum/rms.js';
 
 describe('fractionsAtOrBelow', () => {
   it('counts a float64 pixel exactly at the level, which fractionsBelow does not', () => {

@@ -6,21 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadCapo } from '../../../shared/capo/capo.js';
 import { ConfigError } from '../../../shared/errors.js';
-import {
-  CONTINUUM_RULES,
-  evaluateRule,
-  evaluateRules,
-  formatValue,
-  loadRuleConfigs,
-  nextUp,
-  overallVerdict,
-  type QaMetrics,
-  type RuleConfig,
-  type RuleLimits,
-  type RuleOutcome,
-  type RuleSpec,
-  type RuleStatus,
-} from '../../../shared/qa/index.js';
+import { CONTINUUM_RULES, loadRuleConfigs, type QaMetrics, type RuleConfig, type RuleLimits, type RuleOutcome, type RuleSpec, type RuleStatus } from '../../../shared/qa/index.js';
+import { evaluateRule, evaluateRules, formatValue, overallVerdict } from '../../../shared/qa/rules.js';
+import { nextUp } from '../../../shared/qa/continuum/rms.js';
 import { QL_RULE_PREFIX, qlDefaults } from './defaults.js';
 
 const RULE_PREFIX = QL_RULE_PREFIX;

@@ -10,20 +10,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCapo, type CapoConfig } from '../../../shared/capo/capo.js';
 import { ConfigError } from '../../../shared/errors.js';
-import {
-  evaluateRule,
-  evaluateRules,
-  formatValue,
-  loadRuleConfigs,
-  loadSeSettings,
-  nextUp,
-  overallVerdict,
-  seRules,
-  type RuleLimits,
-  type RuleSpec,
-  type RuleStatus,
-  type SeMetrics,
-} from '../../../shared/qa/index.js';
+import { evaluateRule, evaluateRules, formatValue, overallVerdict } from '../../../shared/qa/rules.js';
+import { loadRuleConfigs, loadSeSettings, seRules, type RuleLimits, type RuleSpec, type RuleStatus, type SeMetrics } from '../../../shared/qa/index.js';
+import { nextUp } from '../../../shared/qa/continuum/rms.js';
 import { REPO_ROOT } from '../../helpers/realdata.js';
 
 /** The documented key prefixes (docs/annotateQaSE.md). */

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputMissingError, UsageError } from '../../../shared/errors.js';
-import { productInfo } from '../../../shared/qa/index.js';
+import { productInfo } from '../../../shared/qa/productInfo.js';
 import { discoverProduct, productFiles, QL_LAYOUT } from '../../../shared/vlass/index.js';
 import { IMAGE_SUFFIX, QL_STEM, RMS_SUFFIX, scratch, writeQl } from '../qa/images.js';
 
