@@ -3,7 +3,7 @@
  * the layers, VLASS file names are spelled in one place, and the exit-code tables (errors.ts,
  * --help, README, docs/) agree.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES, exitCodesHelp } from '../shared/errors.js';
@@ -66,6 +66,19 @@ describe('one tool shape', () => {
     const offenders = tsFiles('shared')
       .filter((f) => !f.startsWith('shared/cli/'))
       .filter((f) => /\bToolContext\b/.test(readFileSync(join(REPO_ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('test file names', () => {
+  it('a test under test/shared/ is named after the module it tests, or is a kebab-case topic (realdata, stats-reference)', () => {
+    const offenders = tsFiles('test/shared')
+      .filter((f) => f.endsWith('.test.ts'))
+      .filter((f) => {
+        const module = f.replace(/^test\//, '').replace(/\.test\.ts$/, '.ts');
+        const base = f.split('/').pop()!.replace(/\.test\.ts$/, '');
+        return !existsSync(join(REPO_ROOT, module)) && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(base);
+      });
     expect(offenders).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { parseHeaderText, writeFitsImage } from '../../../shared/fits/index.js';
 import { discoverCube } from '../../../shared/cube/discover.js';
 import { inspectCubeFile } from '../../../shared/cube/plan.js';
 import { hasRealdata, realdata } from '../../helpers/realdata.js';
-import { scratch } from './images.js';
+import { scratch } from '../qa/images.js';
 
 const DIR = 'vlass_fits_headers';
 const SPW2 = 'VLASS2.1.cc.T10t02.J005000-023000.06.2048.v1.spw2.IQU.iter3.image.pbcor.tt0.subim.com.fits.header';

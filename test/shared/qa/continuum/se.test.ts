@@ -7,13 +7,13 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataError, InputMissingError, UsageError } from '../../../shared/errors.js';
-import { checkOnGrid, sameSky } from '../../../shared/qa/continuum/se.js';
-import { productInfo } from '../../../shared/qa/productInfo.js';
-import { readSinglePlane } from '../../../shared/vlass/image.js';
-import { SE_LAYOUT, discoverProduct, productFiles } from '../../../shared/vlass/index.js';
-import { scratch } from './images.js';
-import { SE_STEM, copySeFixture, rewriteImage, sePath, writeReferenceCatalog } from './seProduct.js';
+import { DataError, InputMissingError, UsageError } from '../../../../shared/errors.js';
+import { checkOnGrid, sameSky } from '../../../../shared/qa/continuum/se.js';
+import { productInfo } from '../../../../shared/qa/productInfo.js';
+import { readSinglePlane } from '../../../../shared/vlass/image.js';
+import { SE_LAYOUT, discoverProduct, productFiles } from '../../../../shared/vlass/index.js';
+import { scratch } from '../images.js';
+import { SE_STEM, copySeFixture, rewriteImage, sePath, writeReferenceCatalog } from '../seProduct.js';
 
 describe('discoverProduct(SE_LAYOUT)', () => {
   it('finds tt0, rms, tt1, alpha, alpha.error and the catalog by name; the product is SE', async () => {

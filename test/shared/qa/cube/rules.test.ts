@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCapo } from '../../../shared/capo/capo.js';
-import { ConfigError } from '../../../shared/errors.js';
-import { CUBE_RULES, loadCubeSettings, loadRuleConfigs, type CubeSettings } from '../../../shared/qa/index.js';
-import { chooseReference, judgePlanes, summarizePlanes } from '../../../shared/qa/cube/rules.js';
-import { evaluateRules, overallVerdict } from '../../../shared/qa/rules.js';
-import { nextUp } from '../../../shared/qa/continuum/rms.js';
-import { type MeasuredPlane } from '../../../shared/qa/cube/measure.js';
-import { REPO_ROOT } from '../../helpers/realdata.js';
+import { loadCapo } from '../../../../shared/capo/capo.js';
+import { ConfigError } from '../../../../shared/errors.js';
+import { CUBE_RULES, loadCubeSettings, loadRuleConfigs, type CubeSettings } from '../../../../shared/qa/index.js';
+import { chooseReference, judgePlanes, summarizePlanes } from '../../../../shared/qa/cube/rules.js';
+import { evaluateRules, overallVerdict } from '../../../../shared/qa/rules.js';
+import { nextUp } from '../../../../shared/qa/continuum/rms.js';
+import { type MeasuredPlane } from '../../../../shared/qa/cube/measure.js';
+import { REPO_ROOT } from '../../../helpers/realdata.js';
 
 const PREFIX = 'edu.nrao.vlass.annotateQaSECube';
 const DEFAULTS_TEXT = readFileSync(join(REPO_ROOT, 'capo', 'defaults-annotateQaSECube.properties'), 'utf8');

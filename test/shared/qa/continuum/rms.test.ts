@@ -4,8 +4,8 @@
  * fractionsBelow is strictly below in float64; these cases are where the two differ.
  */
 import { describe, expect, it } from 'vitest';
-import { fractionsBelow } from '../../../shared/stats/index.js';
-import { fractionsAtOrBelow, measureRms, nextUp } from '../../../shared/qa/continuum/rms.js';
+import { fractionsBelow } from '../../../../shared/stats/index.js';
+import { fractionsAtOrBelow, measureRms, nextUp } from '../../../../shared/qa/continuum/rms.js';
 
 describe('fractionsAtOrBelow', () => {
   it('counts a float64 pixel exactly at the level, which fractionsBelow does not', () => {

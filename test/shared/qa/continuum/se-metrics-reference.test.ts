@@ -12,14 +12,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { highSnrPixels, measureAlpha, type AlphaMetrics, type AlphaOptions } from '../../../shared/qa/continuum/alpha.js';
-import { imagedAreaSqDeg, measureCatalog, readComponentCatalog } from '../../../shared/qa/continuum/catalog.js';
-import { measureContinuum } from '../../../shared/qa/continuum/measure.js';
-import { readRmsPlane } from '../../../shared/qa/continuum/rmsSource.js';
-import { readSinglePlane } from '../../../shared/vlass/image.js';
-import { type QaMetrics } from '../../../shared/qa/index.js';
-import { REPO_ROOT } from '../../helpers/realdata.js';
-import { sha256 } from './images.js';
+import { highSnrPixels, measureAlpha, type AlphaMetrics, type AlphaOptions } from '../../../../shared/qa/continuum/alpha.js';
+import { imagedAreaSqDeg, measureCatalog, readComponentCatalog } from '../../../../shared/qa/continuum/catalog.js';
+import { measureContinuum } from '../../../../shared/qa/continuum/measure.js';
+import { readRmsPlane } from '../../../../shared/qa/continuum/rmsSource.js';
+import { readSinglePlane } from '../../../../shared/vlass/image.js';
+import { type QaMetrics } from '../../../../shared/qa/index.js';
+import { REPO_ROOT } from '../../../helpers/realdata.js';
+import { sha256 } from '../images.js';
 
 type Role = 'tt0' | 'tt1' | 'rms' | 'alpha' | 'alphaError';
 

@@ -15,8 +15,8 @@ import { discoverCube, missingSpws, windowFiles, type CubeFile } from '../../../
 import { readBeamTable } from '../../../shared/fits/beams.js';
 import { MANIFEST_FILE, VLASS_CUBE_SPWS } from '../../../shared/vlass/index.js';
 import { FitsReader } from '../../../shared/fits/index.js';
-import { appendBeamTable, writeCube } from './cubeFiles.js';
-import { scratch } from './images.js';
+import { appendBeamTable, writeCube } from '../qa/cubeFiles.js';
+import { scratch } from '../qa/images.js';
 
 const root = scratch('cube-layout');
 let counter = 0;

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCapo, type CapoConfig } from '../../../shared/capo/capo.js';
-import { ConfigError } from '../../../shared/errors.js';
-import { evaluateRule, evaluateRules, formatValue, overallVerdict } from '../../../shared/qa/rules.js';
-import { loadRuleConfigs, loadSeSettings, seRules, type RuleLimits, type RuleSpec, type RuleStatus, type SeMetrics } from '../../../shared/qa/index.js';
-import { nextUp } from '../../../shared/qa/continuum/rms.js';
-import { REPO_ROOT } from '../../helpers/realdata.js';
+import { loadCapo, type CapoConfig } from '../../../../shared/capo/capo.js';
+import { ConfigError } from '../../../../shared/errors.js';
+import { evaluateRule, evaluateRules, formatValue, overallVerdict } from '../../../../shared/qa/rules.js';
+import { loadRuleConfigs, loadSeSettings, seRules, type RuleLimits, type RuleSpec, type RuleStatus, type SeMetrics } from '../../../../shared/qa/index.js';
+import { nextUp } from '../../../../shared/qa/continuum/rms.js';
+import { REPO_ROOT } from '../../../helpers/realdata.js';
 
 /** The documented key prefixes (docs/annotateQaSE.md). */
 const PREFIX = 'edu.nrao.vlass.annotateQaSE';

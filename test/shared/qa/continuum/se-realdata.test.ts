@@ -7,15 +7,15 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCapo } from '../../../shared/capo/capo.js';
-import { parseHeaderText, type FitsHeader } from '../../../shared/fits/index.js';
-import { beamMetrics, imageGeometry } from '../../../shared/qa/continuum/geometry.js';
-import { celestialWcs, type ImagePlane } from '../../../shared/vlass/image.js';
-import { evaluateRule, evaluateRules } from '../../../shared/qa/rules.js';
-import { loadRuleConfigs, loadSeSettings, seRules, type RuleSpec, type SeMetrics } from '../../../shared/qa/index.js';
-import { measureCatalog, readComponentCatalog } from '../../../shared/qa/continuum/catalog.js';
-import { sameSky } from '../../../shared/qa/continuum/se.js';
-import { REPO_ROOT, hasRealdata, realdata } from '../../helpers/realdata.js';
+import { loadCapo } from '../../../../shared/capo/capo.js';
+import { parseHeaderText, type FitsHeader } from '../../../../shared/fits/index.js';
+import { beamMetrics, imageGeometry } from '../../../../shared/qa/continuum/geometry.js';
+import { celestialWcs, type ImagePlane } from '../../../../shared/vlass/image.js';
+import { evaluateRule, evaluateRules } from '../../../../shared/qa/rules.js';
+import { loadRuleConfigs, loadSeSettings, seRules, type RuleSpec, type SeMetrics } from '../../../../shared/qa/index.js';
+import { measureCatalog, readComponentCatalog } from '../../../../shared/qa/continuum/catalog.js';
+import { sameSky } from '../../../../shared/qa/continuum/se.js';
+import { REPO_ROOT, hasRealdata, realdata } from '../../../helpers/realdata.js';
 import { join } from 'node:path';
 
 const HEADERS = 'vlass_fits_headers';

@@ -11,16 +11,16 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FitsReader } from '../../../shared/fits/index.js';
-import { PlaneScanner, measureCubePlanes, type MeasuredPlane } from '../../../shared/qa/cube/measure.js';
-import { chooseReference, judgePlanes } from '../../../shared/qa/cube/rules.js';
-import { discoverCube, type CubeFile } from '../../../shared/cube/discover.js';
-import { inspectCubeFile } from '../../../shared/cube/plan.js';
-import { loadCubeSettings } from '../../../shared/qa/index.js';
-import { CUBE_WINDOW_SUFFIX } from '../../../shared/vlass/index.js';
-import { loadCapo } from '../../../shared/capo/capo.js';
-import { REPO_ROOT } from '../../helpers/realdata.js';
-import { sha256 } from './images.js';
+import { FitsReader } from '../../../../shared/fits/index.js';
+import { PlaneScanner, measureCubePlanes, type MeasuredPlane } from '../../../../shared/qa/cube/measure.js';
+import { chooseReference, judgePlanes } from '../../../../shared/qa/cube/rules.js';
+import { discoverCube, type CubeFile } from '../../../../shared/cube/discover.js';
+import { inspectCubeFile } from '../../../../shared/cube/plan.js';
+import { loadCubeSettings } from '../../../../shared/qa/index.js';
+import { CUBE_WINDOW_SUFFIX } from '../../../../shared/vlass/index.js';
+import { loadCapo } from '../../../../shared/capo/capo.js';
+import { REPO_ROOT } from '../../../helpers/realdata.js';
+import { sha256 } from '../images.js';
 
 interface RefPlane {
   file: string;

@@ -11,13 +11,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fractionsBelow } from '../../../shared/stats/index.js';
-import { measureContinuum } from '../../../shared/qa/continuum/measure.js';
-import { readRmsPlane } from '../../../shared/qa/continuum/rmsSource.js';
-import { readSinglePlane } from '../../../shared/vlass/image.js';
-import { type QaMetrics } from '../../../shared/qa/index.js';
-import { REPO_ROOT } from '../../helpers/realdata.js';
-import { sha256 } from './images.js';
+import { fractionsBelow } from '../../../../shared/stats/index.js';
+import { measureContinuum } from '../../../../shared/qa/continuum/measure.js';
+import { readRmsPlane } from '../../../../shared/qa/continuum/rmsSource.js';
+import { readSinglePlane } from '../../../../shared/vlass/image.js';
+import { type QaMetrics } from '../../../../shared/qa/index.js';
+import { REPO_ROOT } from '../../../helpers/realdata.js';
+import { sha256 } from '../images.js';
 
 interface ProductRef {
   pbcor: string;

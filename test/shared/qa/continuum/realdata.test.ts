@@ -7,14 +7,14 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseHeaderText } from '../../../shared/fits/index.js';
-import { parseProductName } from '../../../shared/vlass/naming.js';
-import { CONTINUUM_RULES, loadRuleConfigs, type RuleSpec } from '../../../shared/qa/index.js';
-import { beamMetrics, imageGeometry } from '../../../shared/qa/continuum/geometry.js';
-import { celestialWcs } from '../../../shared/vlass/image.js';
-import { evaluateRule } from '../../../shared/qa/rules.js';
-import { hasRealdata, realdata } from '../../helpers/realdata.js';
-import { QL_RULE_PREFIX, qlDefaults } from './defaults.js';
+import { parseHeaderText } from '../../../../shared/fits/index.js';
+import { parseProductName } from '../../../../shared/vlass/naming.js';
+import { CONTINUUM_RULES, loadRuleConfigs, type RuleSpec } from '../../../../shared/qa/index.js';
+import { beamMetrics, imageGeometry } from '../../../../shared/qa/continuum/geometry.js';
+import { celestialWcs } from '../../../../shared/vlass/image.js';
+import { evaluateRule } from '../../../../shared/qa/rules.js';
+import { hasRealdata, realdata } from '../../../helpers/realdata.js';
+import { QL_RULE_PREFIX, qlDefaults } from '../defaults.js';
 
 const DIR = 'vlass_fits_headers';
 
