@@ -10,7 +10,9 @@
  *      VLASS names (they must share one), else from the first file's name;
  *   2. otherwise in `--dir` (default the working directory), then its `products/` subdirectory:
  *      the windows a pipeline_manifest.xml there lists (each must exist), else every file named
- *      as a window of a `cc` product. Common-beam variants (`...subim.com.fits`), rms twins and
+ *      as a window of a `cc` product;
+ *   3. otherwise in `--dir`'s per-window working directories `spwN/` (and their `products/`), as
+ *      the fanned-out cube workflow leaves them. Common-beam variants (`...subim.com.fits`), rms twins and
  *      other files of the product are not windows, except that with `commonBeamFallback` a
  *      place holding only common-beam windows gives those (the cube catalog measures either).
  * No window: InputMissingError (66) naming the pattern and the places searched. Windows of two
@@ -22,7 +24,7 @@ import { InputMissingError, UsageError } from '../errors.js';
 import { parseProductName, type ProductName } from '../vlass/naming.js';
 import { MANIFEST_FILE } from '../vlass/discover.js';
 import { CUBE_COMMON_BEAM_WINDOW_SUFFIX, CUBE_WINDOW_SUFFIX, VLASS_CUBE_SPWS } from '../vlass/products.js';
-import { isDirectory, isFile, listFiles, pathExists } from '../io/fsutil.js';
+import { isDirectory, isFile, listDirectories, listFiles, pathExists } from '../io/fsutil.js';
 
 export interface CubeFile {
   /** Absolute path. */
@@ -120,8 +122,34 @@ async function fromDirectory(dir: string, flag: string, commonBeamFallback: bool
       return { stem: stems[0], name: found[0].name, directory: place, files: sortBySpw(found), ...(useManifest ? { manifest: manifestPath } : {}), searched: true };
     }
   }
+  const fannedOut = fromWindowDirectories(dir, suffixes, flag);
+  if (fannedOut) return fannedOut;
+  looked.push(`${join(dir, 'spwN', 'products')}`);
   const patterns = suffixes.map((s) => `*.spwN.${s}`).join(' or ');
   throw new InputMissingError(`no CC product found: looked for ${patterns} in ${looked.join(' and ')}; pass --dir or ${flag}`);
+}
+
+/**
+ * The layout the fanned-out se_coarse_cube_imaging workflow leaves (dags/README.md): one CASA
+ * working directory per window, `dir/spwN/`, each with its window in `products/`. The product's
+ * directory is `dir`, where its QA result and catalog go.
+ */
+function fromWindowDirectories(dir: string, suffixes: readonly string[], flag: string): CubeProduct | undefined {
+  const windowDirs = listDirectories(dir).filter((d) => /^spw\d+$/.test(d));
+  for (const suffix of suffixes) {
+    const found = windowDirs.flatMap((d) => [join(dir, d), join(dir, d, 'products')].filter(isDirectory).flatMap((place) => windowsByName(place, suffix)));
+    if (found.length === 0) continue;
+    const stems = [...new Set(found.map((f) => f.name!.stem))].sort();
+    if (stems.length > 1) throw new UsageError(`${dir}/spwN/ hold ${stems.length} cube products (CC: ${stems.join(', ')}); choose one with ${flag}`);
+    const bySpw = new Map<number, string>();
+    for (const f of found) {
+      const other = bySpw.get(f.spw!);
+      if (other !== undefined) throw new UsageError(`spw${f.spw} is found twice (${other} and ${f.path}); keep one`);
+      bySpw.set(f.spw!, f.path);
+    }
+    return { stem: stems[0], name: found[0].name, directory: dir, files: sortBySpw(found), searched: true };
+  }
+  return undefined;
 }
 
 function isWindowName(file: string, suffix: string): boolean {

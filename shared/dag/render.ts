@@ -2,7 +2,8 @@
  * Rendering a workflow template (dags/<workflow>/, docs/vlass-dag.md "render") into a concrete
  * DAG directory: every `{{name}}` in the template files is filled from the manager's parameters
  * (checked against the workflow's params.schema.json) or from CAPO (`{{sbinDir}}`,
- * `{{workspacesBinDir}}`, `{{env}}`, `{{workflow}}`, `{{capoProfile}}`, `{{capo:<key>}}`). Strict: an unknown, a
+ * `{{workspacesBinDir}}`, `{{env}}`, `{{workflow}}`, `{{capoProfile}}`, `{{capo:<key>}}`), after `#each`
+ * blocks in the .dag are repeated once per item of a list (./repeat.ts). Strict: an unknown, a
  * missing or an unused placeholder is an error listing every name at once; values are checked
  * (paths absolute and inside the allowed roots, no `..`, no shell metacharacters). The output is
  * written to a temporary directory, linted, then renamed: nothing half-rendered is left.
@@ -15,6 +16,7 @@ import type { CapoConfig } from '../capo/capo.js';
 import { DataError, InputMissingError, OutputError, UsageError } from '../errors.js';
 import { forgetTemporary, trackTemporary } from '../io/atomic.js';
 import { lintDag, type Finding } from './lint.js';
+import { expandRepeats } from './repeat.js';
 
 /** A workflow template: file name -> text (the .dag, its .sub files, params.schema.json, stages.json, example.params.json). */
 export type Template = Record<string, string>;
@@ -83,8 +85,9 @@ export function renderWorkflow(options: RenderOptions): Rendered {
   if (!validate(options.params)) {
     throw new DataError(`parameters for ${workflow}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`).join('; ')}`);
   }
+  // Lists (arrays) feed `#each` blocks (./repeat.ts), which check every item they use.
   const valueProblems = Object.entries(options.params)
-    .filter(([k]) => !(k in files))
+    .filter(([k, v]) => !(k in files) && !Array.isArray(v))
     .flatMap(([k, v]) => checkValue(k, v, schema.properties?.[k]?.pathValue === true, options.allowedRoots));
   if (valueProblems.length) throw new DataError(`parameters for ${workflow}: ${valueProblems.join('; ')}`);
 
@@ -101,12 +104,18 @@ export function renderWorkflow(options: RenderOptions): Rendered {
     return capo[name];
   };
 
+  // `{{plan.images}}`: a path into a parameter; `{{capo:key}}`: a CAPO list.
+  const listLookup = (expression: string): unknown =>
+    expression.startsWith('capo:') ? lookup(expression) : expression.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), options.params);
+
   const templated = Object.keys(template).filter((f) => f.endsWith('.dag') || f.endsWith('.sub'));
   const used = new Set<string>();
   const unknown = new Set<string>();
   const rendered: Record<string, string> = {};
   for (const file of templated) {
-    rendered[file] = template[file].replace(PLACEHOLDER, (_, name: string) => {
+    const expanded = file.endsWith('.dag') ? expandRepeats(template[file], file, listLookup) : { text: template[file], lists: [] };
+    for (const list of expanded.lists) used.add(list.split('.')[0]);
+    rendered[file] = expanded.text.replace(PLACEHOLDER, (_, name: string) => {
       used.add(name);
       const value = lookup(name);
       if (value === undefined) {

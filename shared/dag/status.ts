@@ -58,8 +58,21 @@ export function findDagFile(target: string): string {
   return join(path, dags[0]);
 }
 
-/** The node -> stage map beside the DAG, when there is one. */
-export function readStageMap(dagFile: string): Record<string, DagStage> {
+/**
+ * The node -> stage map beside the DAG, when there is one. A key ending in `*` covers every node
+ * whose name starts with what precedes it (`"casa_spw*"`: the nodes a `#each` block made).
+ */
+export type StageMap = Record<string, DagStage>;
+
+/** The stage of `node`: its own entry, else the longest matching `prefix*` entry. */
+export function stageOf(map: StageMap, node: string): DagStage | undefined {
+  if (map[node]) return map[node];
+  let best: string | undefined;
+  for (const key of Object.keys(map)) if (key.endsWith('*') && node.startsWith(key.slice(0, -1)) && (!best || key.length > best.length)) best = key;
+  return best ? map[best] : undefined;
+}
+
+export function readStageMap(dagFile: string): StageMap {
   const file = join(resolve(dagFile, '..'), STAGE_MAP_FILE);
   if (!existsSync(file)) return {};
   let map: Record<string, string>;
@@ -88,7 +101,7 @@ export function readDagView(target: string): DagView {
   const stages = readStageMap(dagFile);
   const sources: string[] = [dagFile];
   const nodes = new Map<string, NodeView>();
-  for (const n of dag.nodes.values()) if (n.kind !== 'service') nodes.set(n.name, { node: n.name, status: 'NOT_READY', retries: 0, details: '', ...(stages[n.name] ? { stage: stages[n.name] } : {}) });
+  for (const n of dag.nodes.values()) if (n.kind !== 'service') nodes.set(n.name, { node: n.name, status: 'NOT_READY', retries: 0, details: '', ...(stageOf(stages, n.name) ? { stage: stageOf(stages, n.name) } : {}) });
   let finished = false;
   let exitStatus: number | undefined;
 

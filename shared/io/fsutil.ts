@@ -32,3 +32,14 @@ export function listFiles(dir: string): string[] {
   }
   return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
 }
+
+/** The visible subdirectories of `dir`, sorted by name; none when it cannot be read. */
+export function listDirectories(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => !n.startsWith('.') && isDirectory(join(dir, n))).sort();
+}

@@ -14,6 +14,7 @@ export const CAPO_PREFIX = 'edu.nrao.vlass.split';
 
 const SPLIT_FLAGS = {
   plan: { type: 'string', describe: 'plan JSON: images and the measurement sets each needs (docs/split.md)' },
+  only: { type: 'string', describe: "with --plan: split only the plan's image with this phase centre (one DAG node per image)" },
   ms: { type: 'string', array: true, describe: 'one image: the restored calibrated measurement set(s); repeatable' },
   'phase-center': { type: 'string', describe: 'one image: its phase centre, e.g. J005000-023000' },
   'radius-deg': { type: 'number', describe: 'one image: fields within this many degrees of the centre' },
@@ -62,7 +63,8 @@ export const splitTool = defineTool({
 function imagesFrom(args: FlagValues<typeof SPLIT_FLAGS>): PlannedImage[] {
   const byFlags = args.ms !== undefined || args.phaseCenter !== undefined || args.radiusDeg !== undefined;
   if (args.plan && byFlags) throw new UsageError('give either --plan or --ms/--phase-center/--radius-deg, not both');
-  if (args.plan) return readPlan(resolve(args.plan));
+  if (args.only !== undefined && !args.plan) throw new UsageError('--only selects an image of a --plan; give --plan FILE too');
+  if (args.plan) return onlyImage(readPlan(resolve(args.plan)), args.only, args.plan);
   if (!byFlags) throw new UsageError('nothing to split: give --plan FILE, or --ms, --phase-center, --radius-deg, --epoch and --tile for one image');
   for (const [flag, value] of [['--ms', args.ms], ['--phase-center', args.phaseCenter], ['--radius-deg', args.radiusDeg], ['--epoch', args.epoch], ['--tile', args.tile]] as const)
     if (value === undefined) throw new UsageError(`${flag} is required to split one image by flags`);
@@ -79,4 +81,12 @@ function imagesFrom(args: FlagValues<typeof SPLIT_FLAGS>): PlannedImage[] {
     const flag = (key: string) => (key.startsWith('measurementSets') ? '--ms' : `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);
     throw new UsageError((err as Error).message.replace(/^command line: (\w+)(?:\[\d+\])?/, (_, key: string) => flag(key)));
   }
+}
+
+/** The plan's images, or with --only the one with that phase centre (64 naming those there are). */
+function onlyImage(images: PlannedImage[], phaseCenter: string | undefined, planFile: string): PlannedImage[] {
+  if (phaseCenter === undefined) return images;
+  const chosen = images.filter((img) => img.phaseCenter === phaseCenter);
+  if (chosen.length === 0) throw new UsageError(`--only ${phaseCenter}: no such image in ${planFile}; it has ${images.map((img) => img.phaseCenter).join(', ')}`);
+  return chosen;
 }

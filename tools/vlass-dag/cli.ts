@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../../shared/io/atomic.js';
 import { parseDag } from '../../shared/dag/dagfile.js';
 import { lintDag, type Finding } from '../../shared/dag/lint.js';
 import { rescueFiles, runDag } from '../../shared/dag/runner.js';
-import { findDagFile, readDagView, readStageMap, type DagView } from '../../shared/dag/status.js';
+import { findDagFile, readDagView, readStageMap, stageOf, type DagView } from '../../shared/dag/status.js';
 import { DAG_STAGES, sourceOf, type EventFields } from '../../shared/events/event.js';
 import { eventsSettingsFrom } from '../../shared/events/config.js';
 import { EventPublisher } from '../../shared/events/publisher.js';
@@ -134,7 +134,7 @@ async function run(ctx: ToolContext, args: Targeted<typeof RUN_FLAGS>): Promise<
     force: args.force,
     log: ctx.log,
     interrupted: ctx.interrupted,
-    onNodeChange: (node, status, detail) => ctx.log.info({ node, status, stage: stages[node] }, `node ${node}: ${status}${detail ? ` (${detail})` : ''}`),
+    onNodeChange: (node, status, detail) => ctx.log.info({ node, status, stage: stageOf(stages, node) }, `node ${node}: ${status}${detail ? ` (${detail})` : ''}`),
   });
   ctx.emitResult(result);
   const failed = Object.entries(result.nodes).filter(([, n]) => n.status === 'ERROR').map(([name]) => name);
@@ -222,7 +222,7 @@ async function graph(ctx: ToolContext, args: Targeted<typeof GRAPH_FLAGS>): Prom
   const q = (s: string) => JSON.stringify(s);
   const lines = [`digraph ${q(basename(dagFile, '.dag'))} {`, '  rankdir=TB;', '  node [shape=box, style="rounded,filled", fontname="Helvetica"];'];
   for (const n of dag.nodes.values()) {
-    const stage = stages[n.name];
+    const stage = stageOf(stages, n.name);
     lines.push(`  ${q(n.name)} [label=${q(`${n.name}${stage ? `\n(${stage})` : ''}${n.kind !== 'job' ? `\n${n.kind.toUpperCase()}` : ''}`)}, fillcolor=${q(stage ? STAGE_COLOURS[stage] : '#eeeeee')}${n.kind === 'final' ? ', peripheries=2' : ''}];`);
   }
   for (const n of dag.nodes.values()) for (const c of n.children) lines.push(`  ${q(n.name)} -> ${q(c)};`);
