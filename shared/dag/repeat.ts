@@ -49,7 +49,7 @@ export function expandRepeats(text: string, file: string, lookup: ListLookup): {
 }
 
 function listOf(value: unknown, expression: string, file: string, line: number): unknown[] {
-  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+  const list = expression.startsWith('capo:') && typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
   if (!Array.isArray(list)) throw new DataError(`${file}:${line}: #each over {{${expression}}}: ${value === undefined ? 'no such parameter or CAPO key' : 'not a list'}; give an array parameter or a comma-separated CAPO value`);
   if (list.length === 0) throw new DataError(`${file}:${line}: #each over {{${expression}}}: the list is empty, so the DAG would have no such node`);
   return list;

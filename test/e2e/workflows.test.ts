@@ -26,7 +26,7 @@ beforeAll(async () => {
   await copyBuild(bin);
   const capoDir = join(tmp, 'capo');
   mkdirSync(capoDir);
-  writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\n`);
+  writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${join(tmp, 'pims')}\n`);
   capo = ['--capo-profile', 'local', '--capo-path', capoDir];
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -73,6 +73,24 @@ describe('rendering the workflows', () => {
     }
     expect(filesOf(out)).toEqual(filesOf(golden));
     expect(dag(['lint', out, '--capo-profile', `dsoc-${e}`]).status).toBe(0);
+  });
+
+  it("dags/README.md's pictures are what vlass-dag graph draws for each workflow's example", () => {
+    const readmePath = join(REPO_ROOT, 'dags', 'README.md');
+    let readme = readFileSync(readmePath, 'utf8');
+    const markers = [...readme.matchAll(/<!-- graph:(\w+) -->\n/g)].map((m) => m[1]);
+    expect(markers.sort()).toEqual(['calibration', 'image_caching', 'quicklook', 'se_coarse_cube_imaging', 'se_continuum_imaging', 'seci_split_measurement_sets']);
+    for (const w of markers) {
+      const out = mkdtempSync(join(tmp, `graph-${w}-`));
+      expect(dag(['render', '--workflow', w, '--example', '--out', out, ...capo]).status).toBe(0);
+      const graph = dag(['graph', out]);
+      expect(graph.status, graph.stderr).toBe(0);
+      const block = `<!-- graph:${w} -->\n\n\`\`\`dot\n${graph.stdout.trimEnd()}\n\`\`\`\n`;
+      const existing = new RegExp(`<!-- graph:${w} -->\\n(?:\\n\`\`\`dot\\n[\\s\\S]*?\\n\`\`\`\\n)?`);
+      if (process.env.UPDATE_GOLDEN === '1') readme = readme.replace(existing, block);
+      expect(readme.match(existing)?.[0], w).toBe(block);
+    }
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(readmePath, readme);
   });
 
   it('se_calibration is calibration\'s template with other parameters, not a copy', () => {
@@ -218,15 +236,25 @@ describe('running the quicklook workflow with our executables and the Workspaces
     mkdirSync(join(out, 'continuum'));
     const se = spawnSync(join(bin, 'create-component-list'), ['--dir', join(SMALL, 'se'), '--out', join(out, 'continuum'), '--log-level', 'warn'], { env });
     expect(se.status).toBe(0);
-    const r = dag(['run', out, ...capo]);
+    const r = dag(['run', out, ...capo, '--max-jobs', '4']);
     expect(r.status, r.stderr).toBe(0);
-    const delivered = readdirSync(join(out, 'results', 'products'));
-    expect(delivered.some((f) => f.endsWith('.qa.json'))).toBe(true);
+    // One CASA node per window, each in its own working directory, delivered as cube/spwN/.
+    const view = JSON.parse(dag(['status', out, '--json']).stdout);
+    const casaNodes = view.nodes.filter((n: { node: string }) => n.node.startsWith('casa_spw'));
+    expect(casaNodes.map((n: { node: string }) => n.node)).toEqual(Array.from({ length: 16 }, (_, i) => `casa_spw${i + 2}`));
+    for (const n of casaNodes) expect(n).toMatchObject({ status: 'DONE', stage: 'running casa' });
+    const cube = join(out, 'results', 'cube');
+    for (let spw = 2; spw <= 17; spw++) {
+      const windows = readdirSync(join(cube, `spw${spw}`, 'products')).filter((f) => /spw\d+\.IQU/.test(f));
+      expect(windows, `spw${spw}`).toEqual([expect.stringContaining(`.spw${spw}.IQU.`)]);
+      expect(JSON.parse(readFileSync(join(cube, `spw${spw}`, 'casa-verdict.json'), 'utf8')).verdict).toBe('success');
+    }
+    const delivered = readdirSync(cube);
     expect(delivered.some((f) => f.endsWith('.planes.csv'))).toBe(true);
-    expect(delivered.filter((f) => /spw\d+\.IQU/.test(f))).toHaveLength(16);
-    const qa = JSON.parse(readFileSync(join(out, 'results', 'products', delivered.find((f) => f.endsWith('.qa.json'))!), 'utf8'));
+    const qa = JSON.parse(readFileSync(join(cube, delivered.find((f) => f.endsWith('.qa.json'))!), 'utf8'));
+    expect(qa.planes).toHaveLength(16);
     expect(JSON.stringify(qa)).toMatch(/spw3|spw11/);
-    expect(delivered.some((f) => /cube|component/.test(f) && f.endsWith('.csv') && !f.endsWith('.planes.csv'))).toBe(true);
+    expect(delivered.some((f) => f.endsWith('.cube_catalog.csv'))).toBe(true);
   });
 
   it('a failed DAG resumes from its rescue file once the cause is fixed, without redoing what was done', () => {

@@ -176,6 +176,21 @@ print(json.dumps({'id': i, 'd': float(dist[i])}))`);
     expect(outcomes.map((o) => statSync(join(o.target, 'table.dat')).mtimeMs)).toEqual(mtimes);
   });
 
+  it('--only splits just the plan image with that phase centre (one DAG node per image); an unknown one is 64 naming those there are', async () => {
+    const cache = fresh('cache-only');
+    const planDir = fresh('plan-only');
+    const plan = { epoch: 'VLASS2.1', tile: 'T10t01', radiusDeg: 0.25, images: [{ phaseCenter: 'J235900-022000', measurementSets: [stripes.out] }, { phaseCenter: 'J000100-022000', measurementSets: [stripes.out] }] };
+    writeFileSync(join(planDir, 'plan.json'), JSON.stringify(plan));
+    const r = await split(['--plan', join(planDir, 'plan.json'), '--only', 'J000100-022000', '--cache', cache]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).outcomes.map((o: { image: string; state: string }) => [o.image, o.state])).toEqual([['J000100-022000', 'split']]);
+    expect(existsSync(join(cache, 'VLASS2.1', 'T10t01', 'J235900-022000'))).toBe(false);
+    const unknown = await split(['--plan', join(planDir, 'plan.json'), '--only', 'J120000+100000', '--cache', cache]);
+    expect(unknown.code).toBe(64);
+    expect(unknown.logText).toMatch(/--only J120000\+100000: no such image in .*plan\.json; it has J235900-022000, J000100-022000/);
+    expect((await split(['--only', 'J000100-022000', '--cache', cache])).code).toBe(64);
+  });
+
   it('redoes an entry with --force, and one whose source changed (stale)', async () => {
     const cache = fresh('cache');
     const source = join(fresh('stale'), 'eb.ms');

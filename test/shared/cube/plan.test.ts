@@ -198,6 +198,23 @@ describe('discovering a cube', () => {
     expect(missingSpws(p)).toEqual([5]);
   });
 
+  it("finds the windows in the fanned-out workflow's per-window working directories (spwN/products), the product directory being --dir", async () => {
+    const dir = fresh('fanned');
+    for (const w of made.r.windows.filter((w) => w.spw !== 7)) {
+      mkdirSync(join(dir, `spw${w.spw}`, 'products'), { recursive: true });
+      copyFileSync(w.file, join(dir, `spw${w.spw}`, 'products', w.file.split('/').pop()!));
+    }
+    mkdirSync(join(dir, 'spw7')); // imaged nothing
+    const p = await discoverCube({ dir });
+    expect(p.directory).toBe(dir);
+    expect(p.files.map((f) => f.spw)).toEqual(VLASS_CUBE_SPWS.filter((s) => s !== 7));
+    expect(p.files.every((f) => f.path.startsWith(join(dir, `spw${f.spw}`, 'products')))).toBe(true);
+    expect(missingSpws(p)).toEqual([7]);
+    // The same window in two working directories is refused, naming both.
+    copyFileSync(made.r.windows[0].file, join(dir, 'spw3', made.r.windows[0].file.split('/').pop()!));
+    await expect(discoverCube({ dir })).rejects.toThrow(/spw2 is found twice/);
+  });
+
   it('a pipeline_manifest.xml names the windows (each must exist: 66)', async () => {
     const dir = fresh('manifest');
     const w = made.r.windows.slice(0, 3);
