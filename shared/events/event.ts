@@ -46,6 +46,15 @@ export interface EventFields {
   resultsDir?: string;
   productName?: string;
   exitCode?: number;
+  /** Final workflow events: the delivered products' QA verdicts. */
+  qa?: QaOutcome[];
+}
+
+export interface QaOutcome {
+  product: string;
+  verdict: 'PASS' | 'WARN' | 'FAIL';
+  /** Its files were moved to QA_REJECTED/. */
+  rejected: boolean;
 }
 
 export interface VlassEvent extends EventFields {

@@ -12,6 +12,7 @@ export function formatEventLine(e: VlassEvent): string {
     e.exitCode === undefined ? undefined : `exit ${e.exitCode}`,
     e.productName ? `product ${e.productName}` : undefined,
     e.resultsDir ? `results ${e.resultsDir}` : undefined,
+    e.qa?.length ? `QA ${e.qa.map((q) => `${q.verdict}${q.rejected ? ' (rejected)' : ''}`).join(', ')}` : undefined,
     e.message,
   ].filter(Boolean);
   return `${time}  ${workflow}  ${e.kind}${where ? ' ' + where : ''}  ${e.state.toUpperCase()}${progress}${tail.length ? '  ' + tail.join('; ') : ''}`;

@@ -5,7 +5,7 @@
  * and the password kept out of every log line. Through the library and the built executables.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -25,6 +25,11 @@ import {
 } from '../../shared/events/index.js';
 import { TestBroker, brokerSkipReason } from '../helpers/rabbitmq.js';
 import { copyBuild } from '../build/built.js';
+import { writeCasaWorkdir } from '../../fixtures/casa/workdirs.js';
+import { updateHeaderKeywords } from '../../shared/fits/index.js';
+import { REPO_ROOT } from '../helpers/realdata.js';
+
+const SMALL_QL = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql');
 
 const skip = brokerSkipReason();
 if (skip) console.warn(`events-broker.test.ts: ${skip}`);
@@ -301,4 +306,52 @@ describe.skipIf(skip)('the executables with a broker', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ delivered: 1, spooled: 0 });
     expect((await drain(PROCESSING.name)).map((e) => e.state)).toEqual(['failed']);
   }, 60_000);
+});
+
+describe.skipIf(skip)('a workflow run through the broker', () => {
+  it("quicklook whose product QA rejects: every tool's node events, and a final event that is done but says the product was rejected", async () => {
+    const out = mkdtempSync(join(tmp, 'ql-run-'));
+    const capoDir = mkdtempSync(join(tmp, 'capo-ql-'));
+    writeFileSync(
+      join(capoDir, 'local.properties'),
+      [
+        `edu.nrao.vlass.sbinDir = ${bin}`,
+        `edu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}`,
+        `edu.nrao.vlass.dag.jobCapoPath = ${capoDir}`,
+        'edu.nrao.vlass.env = test',
+        `edu.nrao.vlass.events.amqp.url = ${broker.url}`,
+        `edu.nrao.vlass.events.spoolDir = ${mkdtempSync(join(tmp, 'spool-'))}`,
+      ].join('\n') + '\n',
+    );
+    // Everything the workflow says, on a queue of our own.
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, exchangeName(ENV), 'quicklook.#');
+    const env = { PATH: '/usr/bin:/bin', HOME: tmp, CAPO_PROFILE: 'local', CAPO_PATH: capoDir };
+    const dag = (args: string[]) => spawnSync(join(bin, 'vlass-dag'), [...args, '--log-level', 'warn'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(dag(['render', '--workflow', 'quicklook', '--example', '--out', out]).status).toBe(0);
+
+    // CASA "made" the fixture QL product, with a 10" beam: beamMajor (max 4") rejects it.
+    const products = join(out, 'test-scenario', 'products');
+    writeCasaWorkdir(join(out, 'test-scenario'), 'success');
+    for (const f of readdirSync(products)) if (existsSync(join(SMALL_QL, f))) copyFileSync(join(SMALL_QL, f), join(products, f));
+    const image = readdirSync(products).find((f) => f.endsWith('.I.iter1.image.pbcor.tt0.subim.fits'))!;
+    updateHeaderKeywords(join(products, image), { BMAJ: 10 / 3600 });
+
+    const run = dag(['run', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const stem = image.replace('.I.iter1.image.pbcor.tt0.subim.fits', '');
+    expect(readdirSync(join(out, 'results', 'products', 'QA_REJECTED'))).toContain(image);
+
+    const events = await drain(queue);
+    const final = events.filter((e) => e.kind === 'workflow');
+    expect(final).toHaveLength(1);
+    expect(final[0]).toMatchObject({ state: 'done', workflow: { name: 'quicklook', requestId: 'example-1' }, resultsDir: join(out, 'results'), qa: [{ product: stem, verdict: 'FAIL', rejected: true }] });
+    expect(final[0].message).toBe(`QA FAIL: ${stem} (moved to QA_REJECTED)`);
+    // annotateQa ran as node qa and reported its steps, ending done.
+    const qaNode = events.filter((e) => e.kind === 'node' && e.node === 'qa');
+    expect(qaNode.map((e) => e.state)).toEqual(['started', ...qaNode.slice(1, -1).map(() => 'progress'), 'done']);
+    expect(qaNode.map((e) => e.step).filter(Boolean)).toEqual(expect.arrayContaining(['reading', 'measuring', 'rejecting', 'writing']));
+    // The final event is the last word.
+    expect(events.at(-1)!.kind).toBe('workflow');
+  }, 180_000);
 });

@@ -32,6 +32,7 @@ import {
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { writeFileAtomic } from '../../shared/io/atomic.js';
 import { parseStatusLine } from '../../shared/events/statusFile.js';
+import { readQaOutcomes, rejectionMessage } from '../../shared/events/qaOutcomes.js';
 
 const WATCH_FLAGS = {
   workflow: { type: 'string', describe: 'only this workflow (e.g. quicklook)' },
@@ -60,6 +61,7 @@ const EMIT_FLAGS = {
   'product-name-file': { type: 'string', describe: 'read the product name from this file (either form)' },
   'write-product-name': { type: 'string', describe: 'also write {"productName": <plain name>} to this JSON file (calibration-product.json)' },
   'exit-code': { type: 'number', describe: 'exit code of what the event reports' },
+  'qa-results': { type: 'string', describe: 'add the QA verdicts of the *.qa.json files in this directory (and two levels below): a FINAL node of an imaging workflow' },
 } as const;
 
 export const vlassEventsTool: MultiToolSpec = {
@@ -183,6 +185,12 @@ async function emit(ctx: ToolContext, args: CommonArgs & FlagValues<typeof EMIT_
     exitCode: args.exitCode ?? args.dagStatus,
     ...(args.dagStatus !== undefined && args.dagStatus !== 0 && !args.message ? { message: `DAG status ${args.dagStatus} (${DAG_STATUS_NAMES[args.dagStatus] ?? 'unknown'})` } : {}),
   };
+  if (args.qaResults !== undefined) {
+    const outcomes = readQaOutcomes(resolve(args.qaResults), (message) => ctx.log.warn(message));
+    if (outcomes.length) fields.qa = outcomes;
+    const rejected = rejectionMessage(outcomes);
+    if (rejected) fields.message = fields.message ? `${fields.message}; ${rejected}` : rejected;
+  }
   const named = args.productNameFile ? readText(args.productNameFile) : args.productName;
   if (named !== undefined) {
     const product = readProductName(named, args.productNameFile ? resolve(args.productNameFile) : '--product-name');
