@@ -1,10 +1,13 @@
 /**
- * The quicklook workflow end to end: rendered for dev, test and prod and compared with the golden
- * files; strict rendering; then rendered with a CAPO profile that points our executables at the
- * build and Workspaces' at the test doubles (test/doubles), and run with vlass-dag run: the
- * results directory, the node states and stages, and the failure paths (a fatal SEVERE in the
- * CASA log fails the node without a retry; CASA's exit 1 with clean evidence succeeds; a failed
- * DAG resumes from its rescue file once the cause is fixed).
+ * The seven workflows end to end: each rendered for dev, test and prod and compared with the
+ * golden files (UPDATE_GOLDEN=1 re-renders them and dags/README.md's pictures); strict rendering;
+ * then rendered with a CAPO profile that points our executables at the build and Workspaces' at
+ * the test doubles (test/doubles), and run with vlass-dag run: results directories, node states
+ * and stages, fan-out (a split node per image, a CASA node per window), and the failure paths (a
+ * fatal SEVERE fails the node without a retry; CASA's exit 1 with clean evidence succeeds; a
+ * split lock held (75) is retried; a configuration error aborts the DAG; a checksum mismatch
+ * caches nothing; a failed DAG resumes from its rescue file). Events through a real broker and
+ * a QA rejection: test/e2e/events-broker.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -313,6 +316,33 @@ describe.skipIf(noCasacore)('running seci_split_measurement_sets: restore, split
     }
     expect(readFileSync(join(out, 'results', 'split-status.jsonl'), 'utf8')).toContain('"kind":"split"');
   }, 120_000);
+});
+
+describe('ABORT-DAG-ON where continuing is pointless', () => {
+  it("a configuration error (78) on one image's split node stops the DAG at once: no retry, the other images not started, exit 78, FINAL report, rescue file", () => {
+    const out = mkdtempSync(join(tmp, 'run-abort-'));
+    const capoDir = mkdtempSync(join(tmp, 'capo-abort-'));
+    // The jobs read this profile too (jobCapoPath): split's backend is not one it knows.
+    writeFileSync(
+      join(capoDir, 'local.properties'),
+      `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${join(tmp, 'pims-abort')}\nedu.nrao.vlass.dag.jobCapoPath = ${capoDir}\nedu.nrao.vlass.split.backend = nonsense\n`,
+    );
+    const c = ['--capo-profile', 'local', '--capo-path', capoDir];
+    expect(dag(['render', '--workflow', 'seci_split_measurement_sets', '--example', '--out', out, ...c]).status).toBe(0);
+    writeCasaWorkdir(join(out, 'test-scenario'), 'success');
+    const r = dag(['run', out, ...c, '--max-jobs', '1']);
+    expect(r.status, r.stderr).toBe(78);
+    const view = JSON.parse(dag(['status', out, '--json']).stdout);
+    const node = (name: string) => view.nodes.find((n: { node: string }) => n.node === name);
+    const splits = view.nodes.filter((n: { node: string }) => n.node.startsWith('split_'));
+    expect(splits.filter((n: { status: string }) => n.status === 'ERROR')).toHaveLength(1);
+    expect(splits.find((n: { status: string }) => n.status === 'ERROR').retries).toBe(0);
+    expect(splits.filter((n: { status: string }) => n.status === 'NOT_READY' || n.status === 'READY')).toHaveLength(1);
+    // The FINAL node ran and reported the failure (its POST exits 1 so the DAG keeps its outcome).
+    expect(node('report').status).toBe('ERROR');
+    expect(readFileSync(join(out, 'seci_split_measurement_sets.jobstate.log'), 'utf8')).toMatch(/ report POST_SCRIPT_FAILURE /);
+    expect(readFileSync(join(out, 'seci_split_measurement_sets.dag.rescue001'), 'utf8')).toMatch(/DONE restore/);
+  });
 });
 
 describe('running image_caching', () => {
