@@ -47,18 +47,20 @@ export async function benchSplit(requestedRuns = 6): Promise<string> {
     const cache = join(OUT, `cache-${bytes}`);
     const plain = join(OUT, `plain-${bytes}.ms`);
     const wipe = ['/bin/sh', '-c', `rm -rf '${cache}' '${plain}'`];
-    // Each run starts from a clean, synced disk and a warm source (untimed), and the order
-    // alternates every round: the second place in a round was measured to cost 1-2 s.
+    // Each run starts from the same state (untimed): neither subject's output on disk (the other
+    // subject's 1 GB left in place was what cost the second of a pair 1-2 s), synced, the source
+    // warm; the order alternates every round.
+    const clean = `rm -rf '${cache}' '${plain}' && sync && cat '${ms}'/table.f* > /dev/null`;
     const results = measure(
       [
         {
           name: `taql select ... giving plain (${label})`,
-          prepare: ['/bin/sh', '-c', `rm -rf '${plain}' && sync && cat '${ms}'/table.f* > /dev/null`],
+          prepare: ['/bin/sh', '-c', clean],
           command: ['taql', '-nopr', '-noph', `select from '${ms}' where FIELD_ID in [${ids}] giving '${plain}' as plain`],
         },
         {
           name: `split, taql backend (${label})`,
-          prepare: ['/bin/sh', '-c', `rm -rf '${cache}' && sync && cat '${ms}'/table.f* > /dev/null`],
+          prepare: ['/bin/sh', '-c', clean],
           command: [exe, '--ms', ms, '--phase-center', 'J000000-023000', '--radius-deg', '0.6', '--epoch', 'VLASS2.1', '--tile', 'T10t01', '--cache', cache, '--log-level', 'warn'],
         },
       ],
