@@ -226,6 +226,15 @@ export function loadCapo(options: CapoOptions = {}): CapoConfig {
       searched.push({ file, read: text !== undefined });
       if (text !== undefined) layer(text, file);
     }
+    // A mistyped profile (dsoc-prd) must not run silently on the defaults: in production that
+    // would drop the environment's settings unnoticed.
+    const profileFiles = searched.filter((f) => f.file.endsWith(`/${profile}.properties`) || f.file === `embedded:${profile}.properties`);
+    if (!profileFiles.some((f) => f.read)) {
+      const known = Object.keys(embedded).filter((n) => n.endsWith('.properties') && !DEFAULTS_FILE.test(n)).map((n) => n.replace(/\.properties$/, ''));
+      throw new ConfigError(
+        `CAPO profile "${profile}" not found: no ${profile}.properties built in or in ${capoSearchPath({ ...options, env }).join(', ')}; check --capo-profile or CAPO_PROFILE (built in: ${known.join(', ') || 'none'})`,
+      );
+    }
   }
   return new CapoConfig(profile, entries, searched, env);
 }

@@ -80,6 +80,11 @@ interface ToolMeta {
 /** A tool with one job: its flags (a const object, ./flags.ts) and what it runs. */
 export interface SingleToolSpec<F extends FlagSpecs> extends ToolMeta {
   flags: F;
+  /**
+   * A word on the command line that stands for one of the flags (`annotateQa products` for
+   * `--dir products`): its name in --help and the flag it fills.
+   */
+  positional?: { name: string; flag: string };
   run(ctx: ToolContext, args: CommonArgs & FlagValues<F>): Promise<number>;
 }
 
@@ -101,7 +106,7 @@ export interface MultiToolSpec extends ToolMeta {
 export type ToolSpec = SingleToolSpec<FlagSpecs> | MultiToolSpec;
 
 /** Declares a tool, inferring its arguments' type from its flags. */
-export function defineTool<F extends FlagSpecs>(spec: SingleToolSpec<F>): SingleToolSpec<F> {
+export function defineTool<F extends FlagSpecs>(spec: SingleToolSpec<F> & { positional?: { flag: keyof F & string } }): SingleToolSpec<F> {
   return spec;
 }
 
@@ -155,7 +160,7 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
     commonOptions(
       yargs(argv)
         .scriptName(spec.name)
-        .usage(`$0: ${spec.summary}`)
+        .usage(`$0: ${spec.summary}${!('commands' in spec) && spec.positional ? `\n\n  $0 [${spec.positional.name}] [options]` : ''}`)
         .version(VERSION_STRING)
         .help()
         .strict()
@@ -180,6 +185,7 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
     usageProblem ??= (err as Error).message;
     args = undefined as never;
   }
+  if (usageProblem === undefined && args !== undefined) usageProblem = applyPositional(spec, argv, args);
   if (usageProblem !== undefined) {
     const commands = 'commands' in spec ? Object.keys(spec.commands) : [];
     const known = [...Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k)).map((k) => `--${k}`), ...commands];
@@ -308,10 +314,28 @@ function declare(spec: ToolSpec, y: Argv): Argv {
     }
     out = out.demandCommand(1, `name a command: ${Object.keys(spec.commands).join(', ')}`);
   } else {
-    out = out.options(spec.flags);
+    const { positional } = spec;
+    out = positional
+      ? out.command(`$0 [${positional.name}]`, spec.summary, (c) => c.positional(positional.name, { type: 'string', describe: `the same as --${positional.flag}` }).options(spec.flags))
+      : out.options(spec.flags);
   }
   for (const [command, description] of spec.examples ?? []) out = out.example(command, description);
   return out;
+}
+
+/**
+ * The positional word into its flag; given both ways, a usage problem. Returns the problem, if any.
+ */
+function applyPositional(spec: ToolSpec, argv: readonly string[], args: ParsedArgs): string | undefined {
+  if ('commands' in spec || !spec.positional) return undefined;
+  const { name, flag } = spec.positional;
+  const value = args[name];
+  if (value === undefined) return undefined;
+  if (argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`))) return `${name} "${String(value)}" and --${flag} both given; give one`;
+  const camel = flag.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+  args[camel] = value;
+  args[flag] = value;
+  return undefined;
 }
 
 /** Runs the tool, or the command named first on its command line. */

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await copyBuild(bin);
   const capoDir = join(tmp, 'capo');
   mkdirSync(capoDir);
-  writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${join(tmp, 'pims')}\n`);
+  writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${join(tmp, 'pims')}\nedu.nrao.vlass.dag.jobCapoPath = ${capoDir}\n`);
   capo = ['--capo-profile', 'local', '--capo-path', capoDir];
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -284,7 +284,7 @@ describe.skipIf(noCasacore)('running seci_split_measurement_sets: restore, split
     const out = mkdtempSync(join(tmp, 'run-seci-'));
     const cache = mkdtempSync(join(tmp, 'pims-'));
     const capoDir = mkdtempSync(join(tmp, 'capo-seci-'));
-    writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${cache}\n`);
+    writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.workspaces.binDir = ${join(REPO_ROOT, 'test', 'doubles')}\nedu.nrao.vlass.split.cacheRoot = ${cache}\nedu.nrao.vlass.dag.jobCapoPath = ${capoDir}\n`);
     const seciCapo = ['--capo-profile', 'local', '--capo-path', capoDir];
     expect(dag(['render', '--workflow', 'seci_split_measurement_sets', '--example', '--out', out, ...seciCapo]).status).toBe(0);
     writeCasaWorkdir(join(out, 'test-scenario'), 'success');
@@ -352,7 +352,7 @@ describe('running image_caching', () => {
     mkdirSync(join(out + '-cache'));
     writeFileSync(params, JSON.stringify({ requestId: 'r7', destination: out + '-cache', files }));
     const capoDir = mkdtempSync(join(tmp, 'capo-cache-'));
-    writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.dag.allowedRoots = ${tmp}\n`);
+    writeFileSync(join(capoDir, 'local.properties'), `edu.nrao.vlass.sbinDir = ${bin}\nedu.nrao.vlass.dag.allowedRoots = ${tmp}\nedu.nrao.vlass.dag.jobCapoPath = ${capoDir}\n`);
     const c = ['--capo-profile', 'local', '--capo-path', capoDir];
     expect(dag(['render', '--workflow', 'image_caching', '--params', params, '--out', out, ...c]).status).toBe(0);
     return { out, cache: out + '-cache', run: () => dag(['run', out, ...c]) };

@@ -53,6 +53,17 @@ describe('annotateQa verdicts', () => {
     expect(result(out).verdict).toBe('PASS');
   });
 
+  it('takes the product directory as a plain word too (annotateQa DIR); given both ways it is 64', async () => {
+    const dir = fresh('positional');
+    writeQl(dir);
+    const out = fresh('out');
+    expect((await run([dir, '--out', out])).code).toBe(0);
+    expect(result(out).verdict).toBe('PASS');
+    const both = await run([dir, '--dir', dir, '--out', out]);
+    expect(both.code).toBe(64);
+    expect(both.summary + both.logText).toMatch(/and --dir both given; give one/);
+  });
+
   it('a good product: PASS, exit 0, <product>.qa.json with the documented fields, same output on a re-run', async () => {
     const dir = fresh('pass');
     writeQl(dir);

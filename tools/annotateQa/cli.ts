@@ -19,6 +19,7 @@ export const annotateQaTool = defineTool({
   name: 'annotateQa',
   summary: 'image QA of a VLASS Quick Look product: measure, judge with CAPO rules, annotate, reject',
   capoPrefixes: [CAPO_PREFIX],
+  positional: { name: 'product', flag: 'dir' },
   flags: {
     dir: { type: 'string', default: '.', describe: 'directory holding the QL product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' },
     image: { type: 'string', describe: 'the pbcor tt0 image (*.I.iter1.image.pbcor.tt0.subim.fits), instead of finding it in --dir' },

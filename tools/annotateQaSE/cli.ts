@@ -20,6 +20,7 @@ export const annotateQaSETool = defineTool({
   name: 'annotateQaSE',
   summary: 'image QA of a VLASS Single Epoch continuum product: measure tt0, alpha and the catalog, judge with CAPO rules, annotate, reject',
   capoPrefixes: [`${CAPO_PREFIX}.`],
+  positional: { name: 'product', flag: 'dir' },
   flags: {
     dir: { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' },
     image: { type: 'string', describe: 'the pbcor tt0 image (*.I.iter3.image.pbcor.tt0.subim.fits), instead of finding it in --dir' },

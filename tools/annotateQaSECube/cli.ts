@@ -22,6 +22,7 @@ export const annotateQaSECubeTool = defineTool({
   name: 'annotateQaSECube',
   summary: 'plane-by-plane QA of a VLASS coarse cube: beam and flagging per window, annotate, move rejected windows',
   capoPrefixes: [CAPO_PREFIX],
+  positional: { name: 'product', flag: 'dir' },
   flags: {
     dir: { type: 'string', default: '.', describe: 'directory holding the cube windows (then its products/ subdirectory); a pipeline_manifest.xml there names them' },
     image: {

@@ -19,6 +19,7 @@ export const casaVerdictTool = defineTool({
   name: 'casa-verdict',
   summary: 'decide whether a CASA run succeeded, from its working directory (a DAG POST script)',
   capoPrefixes: [CAPO_PREFIX],
+  positional: { name: 'directory', flag: 'workdir' },
   flags: {
     workdir: { type: 'string', describe: 'the CASA working directory (logs, errorexit markers, products/); required' },
     'exit-code': { type: 'string', describe: "the job's exit status, DAGMan's $RETURN (negative: killed by a signal; -1001/-1002/-1004: never ran)" },

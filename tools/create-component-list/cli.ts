@@ -22,6 +22,7 @@ export const createComponentListTool = defineTool({
   name: 'create-component-list',
   summary: 'find the components of a VLASS SE image and write the VLASS component catalog',
   capoPrefixes: [CAPO_PREFIX],
+  positional: { name: 'product', flag: 'dir' },
   flags: {
     dir: { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory)' },
     image: { type: 'string', describe: 'the tt0 pbcor detection image (*.I.iter3.image.pbcor.tt0.subim.fits)' },

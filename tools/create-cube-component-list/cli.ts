@@ -20,6 +20,7 @@ export const createCubeComponentListTool = defineTool({
   name: 'create-cube-component-list',
   summary: 'measure the continuum catalog components in every coarse-cube window: per-window flux densities and a spectral index',
   capoPrefixes: [CAPO_PREFIX],
+  positional: { name: 'product', flag: 'dir' },
   flags: {
     dir: { type: 'string', default: '.', describe: 'directory holding the cube window files *.spwN.IQU.iter3.image.pbcor.tt0.subim.fits (then its products/ subdirectory)' },
     cube: { type: 'string', describe: 'one cube file instead (a multi-plane cube, or a single window)' },

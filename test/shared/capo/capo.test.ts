@@ -78,6 +78,23 @@ describe('CAPO loader (pycapo semantics)', () => {
     expect(c.has('c.z')).toBe(false);
   });
 
+  it('a named profile found nowhere (a typo: dsoc-prd) is a ConfigError (78) naming it, the directories searched and the built-in ones', () => {
+    const err = (() => {
+      try {
+        load({ profile: 'dsoc-prd', embedded: { ...embedded, 'dsoc-prod.properties': 'x = 1\n' } });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('loaded');
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.exitCode).toBe(78);
+    expect(err.message).toBe(`CAPO profile "dsoc-prd" not found: no dsoc-prd.properties built in or in ${sys}, ${site}, ${join(home, '.capo')}; check --capo-profile or CAPO_PROFILE (built in: dsoc-prod)`);
+    // Found only built in, or only in one directory of the path: fine.
+    expect(load({ profile: 'dsoc-prod', embedded: { ...embedded, 'dsoc-prod.properties': 'x = 1\n' } }).getString('x')).toBe('1');
+    expect(load({ path: site }).getString('a.shared')).toBe('from-home');
+  });
+
   it('rejects a profile name that could escape the search directories', () => {
     expect(() => load({ profile: '../etc/passwd' })).toThrow(ConfigError);
   });
