@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { type CubeProduct, discoverCube, missingSpws } from '../cube/discover.js';
 import { type CubeBeamSource, type CubeFilePlan, type PlanePlan, inspectCubeFile } from '../cube/plan.js';
+import { DataError } from '../errors.js';
 import type { Beam } from '../wcs/index.js';
 
 export interface CubePlane {
@@ -58,9 +59,17 @@ export async function findCubePlanes(options: { dir: string; cube?: string }): P
 
 function windowPlanes(product: CubeProduct): CubePlanes {
   const planes = product.files.flatMap((file) => {
-    const plan = inspectCubeFile(file);
+    let plan: CubeFilePlan;
+    try {
+      plan = inspectCubeFile(file);
+    } catch (err) {
+      // A window that cannot be read is skipped with its reason, as cube QA rejects it; the others are measured.
+      if (!(err instanceof DataError)) throw err;
+      return [unreadablePlane(file.path, file.spw ?? null, err.message)];
+    }
     return plan.planes.map((p) => planeOf(plan, p, file.spw ?? null, plan.planes.length === 1 ? `spw${file.spw}` : `spw${file.spw}_${p.planeIndex}`));
   });
+  if (planes.every((p) => p.indices.length === 0 && p.rejected && p.reasons[0]?.startsWith('unreadable'))) throw new DataError(`no window of ${product.stem} can be read: ${planes.map((p) => p.reasons[0]).join('; ')}`);
   return { mode: 'windows', stem: product.stem, dir: product.directory, planes, missingSpws: missingSpws(product), commonBeam: product.files[0].commonBeam, sharedHeaderBeam: false };
 }
 
@@ -78,6 +87,10 @@ function filePlanes(product: CubeProduct): CubePlanes {
     commonBeam: file.commonBeam,
     sharedHeaderBeam: plan.planes.length > 1 && plan.planes.every((p) => p.beamSource === 'header'),
   };
+}
+
+function unreadablePlane(file: string, spw: number | null, reason: string): CubePlane {
+  return { label: spw !== null ? `spw${spw}` : file, spw, file, planeIndex: 0, indices: [], shape: [], dataOffset: 0, freqHz: NaN, beam: null, beamSource: null, rejected: true, reasons: [`unreadable: ${reason}`] };
 }
 
 function planeOf(plan: CubeFilePlan, p: PlanePlan, spw: number | null, label: string): CubePlane {

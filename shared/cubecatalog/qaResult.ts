@@ -3,7 +3,7 @@
  * which planes were rejected and why. Only the fields needed are read, and loosely, so the
  * QA result can grow: `product.name` (checked against the cube's stem when both are known)
  * and `planes[]` with `rejected` (boolean), `reasons` (strings), and whatever identifies the
- * plane: `file` + `planeIndex`, `spw`, or `freqHz`.
+ * plane: `file` + `planeIndex`, `spw`, or `freqHz`; and `unreadable[]` (`file`, `reason`).
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -23,6 +23,8 @@ export interface CubeQa {
   path: string;
   product: string | null;
   planes: QaPlaneRecord[];
+  /** Windows cube QA could not read (`unreadable[]`: file and reason): all their planes are skipped. */
+  unreadable: { file: string; reason: string }[];
 }
 
 export function readCubeQa(path: string): CubeQa {
@@ -55,7 +57,12 @@ export function readCubeQa(path: string): CubeQa {
     return { spw: num('spw'), freqHz: num('freqHz'), planeIndex: num('planeIndex'), file: typeof r.file === 'string' ? r.file : null, rejected: r.rejected, reasons };
   });
   const product = typeof root.product?.name === 'string' ? root.product.name : null;
-  return { path, product, planes };
+  const listed = (root as { unreadable?: unknown }).unreadable;
+  const unreadable = (Array.isArray(listed) ? listed : []).flatMap((u: unknown) => {
+    const r = u as { file?: unknown; reason?: unknown } | null;
+    return r && typeof r.file === 'string' ? [{ file: r.file, reason: typeof r.reason === 'string' ? r.reason : 'unreadable' }] : [];
+  });
+  return { path, product, planes, unreadable };
 }
 
 /**
@@ -65,6 +72,12 @@ export function readCubeQa(path: string): CubeQa {
  */
 export function applyCubeQa(planes: CubePlane[], qa: CubeQa): { unlisted: CubePlane[] } {
   const listed = new Set<CubePlane>();
+  for (const u of qa.unreadable)
+    for (const p of planes.filter((p) => basename(p.file) === basename(u.file))) {
+      listed.add(p);
+      p.rejected = true;
+      p.reasons.push(`cube QA: unreadable (${u.reason})`);
+    }
   for (const record of qa.planes) {
     const match = planes.find((p) => matches(p, record));
     if (!match) continue;

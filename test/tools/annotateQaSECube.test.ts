@@ -307,12 +307,26 @@ describe.skipIf(!hasFixture)('annotateQaSECube bad input: documented exit codes,
     return r;
   }
 
-  it('65 for a truncated window, naming it; no window annotated or moved (every header is checked first)', async () => {
+  it('a truncated window is rejected as unreadable, naming why, and the other windows are judged (exit as for any rejection)', async () => {
     const dir = copyCube();
     const bad = join(dir, windowName(9));
     truncateSync(bad, statSync(bad).size - 5000);
-    await expectError(dir, ['--dir', dir, '--annotate-fits', '--reject-to', dir], 65, [bad, 'truncated']);
-    expect(existsSync(join(dir, REJECT_DIRECTORY))).toBe(false);
+    const out = fresh('out');
+    const r = await run(['--dir', dir, '--out', out, '--annotate-fits', '--reject-to', dir]);
+    expect(r.code).toBe(0);
+    const qa = result(out);
+    expect(qa.unreadable).toEqual([{ file: bad, spw: 9, reason: expect.stringContaining('truncated') }]);
+    expect(qa.planes.map((p: { spw: number }) => p.spw)).not.toContain(9);
+    expect(qa.planes).toHaveLength(15);
+    expect(qa.summary).toMatchObject({ planes: 16, rejectedPlanes: qa.planes.filter((p: { rejected: boolean }) => p.rejected).length + 1 });
+    expect(r.summary).toMatch(/Rejected as unreadable: spw9 \(.*truncated/);
+    // Moved with the rejected windows; the truncated file is not rewritten.
+    expect(readdirSync(join(dir, REJECT_DIRECTORY))).toContain(windowName(9));
+    expect(readFitsHeader(join(dir, windowName(2))).get('VLASSQA')).toBeDefined();
+    // With every window unreadable, there is nothing to judge: 65.
+    const none = copyCube();
+    for (const spw of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]) truncateSync(join(none, windowName(spw)), 3000);
+    await expectError(none, ['--dir', none], 65, ['no window of']);
   });
 
   it('65 for a window of a different shape, naming it', async () => {

@@ -257,6 +257,17 @@ describe('rejected planes: cube QA result and VLASSRJ', () => {
     for (let i = 0; i < catalog.rows.length; i++) for (const spw of [3, 11]) expect(num(catalog, i, `S_spw${spw}`)).toBeNaN();
   });
 
+  it("skips the windows cube QA found unreadable (its unreadable[] list), even when their headers read now", async () => {
+    const dir = copyDir(main.dir, 'qa-unreadable');
+    const f = windowFile(dir, 12);
+    const qaFile = join(root, 'unreadable.qa.json');
+    writeFileSync(qaFile, JSON.stringify({ product: { name: CUBE_STEM }, planes: [], unreadable: [{ file: f, spw: 12, reason: `${f}: truncated` }] }));
+    const out = outDir();
+    const r = await run(['--dir', dir, '--out', out, '--qa', qaFile]);
+    expect(r.code, r.logText).toBe(0);
+    expect(readFileSync(join(out, OUTPUT), 'utf8')).toMatch(/# spw12 = [0-9.e]+ Hz, rejected: yes \(cube QA: unreadable \(.*truncated\)\)/);
+  });
+
   it('--qa names the file explicitly; a missing one is 66, another product\'s is 65, a damaged one 65', async () => {
     const qaFile = join(root, 'other.qa.json');
     writeFileSync(qaFile, JSON.stringify({ product: { name: CUBE_STEM }, planes: [{ spw: 7, rejected: true, reasons: ['by hand'] }] }));
@@ -411,17 +422,20 @@ describe('bad input: documented exit codes, nothing written', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
-  it('65 for a truncated window file, 66 for a directory without windows', async () => {
+  it('a truncated window file is skipped as unreadable (its column nan, the reason in the header), the others measured; 66 for a directory without windows', async () => {
     const dir = copyDir(main.dir, 'truncated');
     const f = windowFile(dir, 8);
     writeFileSync(f, readFileSync(f).subarray(0, 2880 * 3));
     const out = outDir();
     const r = await run(['--dir', dir, '--out', out]);
-    expect(r.code).toBe(65);
-    expect(r.logText).toContain(f);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(out, OUTPUT), 'utf8');
+    expect(text).toMatch(/# spw8 = nan Hz, rejected: yes \(unreadable: .*spw8/);
+    expect(text).toContain('# spw2 = 2.028e9 Hz, rejected: no');
     const emptyDir = mkdtempSync(join(root, 'nowindows-'));
-    expect((await run(['--dir', emptyDir, '--out', out])).code).toBe(66);
-    expect(readdirSync(out)).toEqual([]);
+    const emptyOut = outDir();
+    expect((await run(['--dir', emptyDir, '--out', emptyOut])).code).toBe(66);
+    expect(readdirSync(emptyOut)).toEqual([]);
   });
 
   it('73 for an unwritable or missing output directory', async () => {

@@ -14,6 +14,7 @@
  *   rmsJy            astropy mad_std (MAD x 1.482602218505602) of the finite non-zero pixels,
  *                    in float64; null when there is none
  */
+import { DataError } from '../../errors.js';
 import { FitsReader } from '../../fits/index.js';
 import type { CubeFilePlan, PlanePlan } from '../../cube/plan.js';
 import { PlaneReader, reopenPlanned } from '../../cube/planeReader.js';
@@ -109,22 +110,36 @@ export interface PlaneProgress {
  * Measures every planned plane, file by file (each file opened once, re-checked to be the one
  * inspected), calling `onPlane` after each. Planes come back in file and plane order.
  */
-export function measureCubePlanes(plans: readonly CubeFilePlan[], onPlane?: (p: PlaneProgress) => void, scanner = new PlaneScanner()): MeasuredPlane[] {
+export function measureCubePlanes(
+  plans: readonly CubeFilePlan[],
+  onPlane?: (p: PlaneProgress) => void,
+  scanner = new PlaneScanner(),
+  onUnreadable?: (plan: CubeFilePlan, err: DataError) => void,
+): MeasuredPlane[] {
   const total = plans.reduce((n, p) => n + p.planes.length, 0);
   const out: MeasuredPlane[] = [];
+  let done = 0;
   for (const plan of plans) {
-    const reader = reopenPlanned(plan.file.path, plan);
+    const measured: MeasuredPlane[] = [];
     try {
-      for (const p of plan.planes) {
-        const start = performance.now();
-        const stats = scanner.measure(reader, p.indices);
-        const plane = measuredPlane(plan, p, stats);
-        out.push(plane);
-        onPlane?.({ done: out.length, total, plane, seconds: (performance.now() - start) / 1000 });
+      const reader = reopenPlanned(plan.file.path, plan);
+      try {
+        for (const p of plan.planes) {
+          const start = performance.now();
+          const plane = measuredPlane(plan, p, scanner.measure(reader, p.indices));
+          measured.push(plane);
+          onPlane?.({ done: ++done, total, plane, seconds: (performance.now() - start) / 1000 });
+        }
+      } finally {
+        reader.close();
       }
-    } finally {
-      reader.close();
+    } catch (err) {
+      // With onUnreadable, a file that fails part way is set aside whole (none of its planes kept).
+      if (!(err instanceof DataError) || !onUnreadable) throw err;
+      onUnreadable(plan, err);
+      continue;
     }
+    out.push(...measured);
   }
   return out;
 }

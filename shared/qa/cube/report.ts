@@ -161,6 +161,7 @@ export function summarizeCubeQa(tool: string, result: CubeQaResult): string {
     rejected.map((p) => `Rejected ${planeName(p)}: ${p.reasons.join('; ')}.`).join(' '),
     ref ? `Reference beam ${planeName(ref)} ${ref.bmajArcsec.toFixed(3)}" x ${ref.bminArcsec.toFixed(3)}" (${ref.method} of ${ref.candidates}).` : 'No plane has a beam of its own: no beam reference.',
     result.missingSpws.length ? `Windows not found: ${result.missingSpws.map((s) => `spw${s}`).join(', ')}.` : '',
+    result.unreadable.length ? `Rejected as unreadable: ${result.unreadable.map((u) => `${u.spw !== null ? `spw${u.spw}` : u.file} (${u.reason})`).join('; ')}.` : '',
     result.rejected ? `Moved ${result.rejected.files.length} file(s) to ${result.rejected.directory}.` : '',
   ];
   return parts.filter((p) => p !== '').join(' ');

@@ -6,15 +6,16 @@
  * docs/annotateQaSECube.md says what each step means.
  */
 import type { Progress } from '../../progress.js';
-import { type CubeProduct, missingSpws, windowFiles } from '../../cube/discover.js';
-import { checkSameGrid, inspectCubeFile } from '../../cube/plan.js';
+import { type CubeFile, type CubeProduct, missingSpws, windowFiles } from '../../cube/discover.js';
+import { type CubeFilePlan, checkSameGrid, inspectCubeFile } from '../../cube/plan.js';
+import { DataError } from '../../errors.js';
 import { cubeProductInfo } from '../productInfo.js';
 import { moveToRejected } from '../reject.js';
 import { type RuleConfig, evaluateRules, overallVerdict } from '../rules.js';
 import { measureCubePlanes } from './measure.js';
 import { annotateCubeFile, fileRejected, writeCubeQaJson, writePlanesCsv } from './report.js';
 import { CUBE_RULES, chooseReference, judgePlanes, planeName, summarizePlanes } from './rules.js';
-import type { CubeQaResult, CubeSettings } from './types.js';
+import type { CubeQaResult, CubeSettings, UnreadableWindow } from './types.js';
 
 export interface CubeQaOptions {
   settings: CubeSettings;
@@ -32,9 +33,25 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
   const missing = missingSpws(product);
   if (missing.length) progress.warn(`windows not found in ${product.directory}: ${missing.map((s) => `spw${s}`).join(', ')}`, { missingSpws: missing });
 
-  // Every header is checked before any pixel is read: a truncated or odd window fails in seconds.
+  // Every header is checked before any pixel is read. A window that cannot be read (corrupt
+  // header, truncated data) is rejected with its reason and the others are judged; only when no
+  // window can be read is the cube bad input (65).
   progress.stage('checking', { product: product.stem, files: product.files.length });
-  const plans = product.files.map(inspectCubeFile);
+  const unreadable: UnreadableWindow[] = [];
+  const setAside = (file: CubeFile, err: DataError) => {
+    unreadable.push({ file: file.path, spw: file.spw ?? null, reason: err.message });
+    progress.warn(`rejected ${file.spw !== undefined ? `spw${file.spw}` : file.path}: cannot be read (${err.message})`, { file: file.path, spw: file.spw, reason: err.message });
+  };
+  const plans: CubeFilePlan[] = [];
+  for (const file of product.files) {
+    try {
+      plans.push(inspectCubeFile(file));
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      setAside(file, err);
+    }
+  }
+  if (plans.length === 0) throw new DataError(`no window of ${product.stem} can be read: ${unreadable.map((u) => u.reason).join('; ')}`);
   checkSameGrid(plans);
   const total = plans.reduce((n, p) => n + p.planes.length, 0);
   for (const plan of plans)
@@ -42,7 +59,9 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
       progress.warn(`${plan.file.path}: one header beam for its ${plan.planes.length} planes (no BEAMS table): the 1/f beam check does not apply to them`, { file: plan.file.path });
 
   progress.stage('measuring', { planes: total });
-  const measured = measureCubePlanes(plans, ({ done, total: n, plane, seconds }) =>
+  const measured = measureCubePlanes(
+    plans,
+    ({ done, total: n, plane, seconds }) =>
     progress.info(`plane ${done}/${n}: ${planeName(plane)} measured`, {
       event: 'plane',
       plane: done,
@@ -55,12 +74,18 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
       flaggedFraction: plane.flaggedFraction,
       seconds: Number(seconds.toFixed(3)),
     }),
+    undefined,
+    (plan, err) => setAside(plan.file, err),
   );
+  const readable = plans.filter((plan) => !unreadable.some((u) => u.file === plan.file.path));
+  if (readable.length === 0) throw new DataError(`no window of ${product.stem} can be read: ${unreadable.map((u) => u.reason).join('; ')}`);
 
   progress.stage('judging');
   const reference = chooseReference(measured, options.settings);
   const planes = judgePlanes(measured, reference, options.settings).sort((a, b) => a.freqHz - b.freqHz || a.file.localeCompare(b.file) || a.planeIndex - b.planeIndex);
-  const summary = summarizePlanes(planes);
+  // Each unreadable window counts as one rejected plane.
+  const planeSummary = summarizePlanes(planes);
+  const summary = { ...planeSummary, planes: planeSummary.planes + unreadable.length, rejectedPlanes: planeSummary.rejectedPlanes + unreadable.length };
   const rules = evaluateRules(CUBE_RULES, options.ruleConfigs, summary);
   const result: CubeQaResult = {
     product: cubeProductInfo(product),
@@ -71,13 +96,15 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
     reference,
     planes,
     missingSpws: missing,
+    unreadable,
   };
   for (const p of planes) if (p.rejected) progress.warn(`rejected ${planeName(p)}: ${p.reasons.join('; ')}`, { spw: p.spw, freqHz: p.freqHz, file: p.file, reasons: p.reasons });
 
   const planesOf = (path: string) => planes.filter((p) => p.file === path);
   if (options.annotateFits) {
-    progress.stage('annotating', { files: plans.length });
-    for (const plan of plans) {
+    progress.stage('annotating', { files: readable.length });
+    // Not into an unreadable window: a truncated file is not rewritten.
+    for (const plan of readable) {
       const mine = planesOf(plan.file.path);
       const { skipped, update, rejected } = annotateCubeFile(plan.file.path, mine, result);
       if (skipped.length) progress.warn(`not written (not measured): ${skipped.join(', ')}`, { file: plan.file.path, skipped });
@@ -86,12 +113,12 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
       progress.info(`FITS keywords written to ${plan.file.path}`, { file: plan.file.path, mode: update.mode, rejected });
     }
   }
-  const rejectedFiles = plans.filter((plan) => fileRejected(planesOf(plan.file.path)));
+  const rejectedFiles = [...readable.filter((plan) => fileRejected(planesOf(plan.file.path))).map((plan) => plan.file), ...product.files.filter((f) => unreadable.some((u) => u.file === f.path))];
   if (options.rejectTo && rejectedFiles.length > 0) {
-    progress.stage('rejecting', { to: options.rejectTo, windows: rejectedFiles.map((p) => p.file.path) });
+    progress.stage('rejecting', { to: options.rejectTo, windows: rejectedFiles.map((f) => f.path) });
     // One call for every rejected window: all of them move, or (on any failure) none does.
     const moved = moveToRejected(
-      rejectedFiles.flatMap((p) => windowFiles(p.file)),
+      rejectedFiles.flatMap((f) => windowFiles(f)),
       options.rejectTo,
     );
     result.rejected = { directory: moved.directory, files: moved.files.map((f) => f.to) };

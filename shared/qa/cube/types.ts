@@ -85,6 +85,12 @@ export interface CubeSummary {
   rejectedPlanes: number;
 }
 
+export interface UnreadableWindow {
+  file: string;
+  spw: number | null;
+  reason: string;
+}
+
 export interface CubeQaResult {
   product: QaProductInfo;
   verdict: Verdict;
@@ -97,6 +103,11 @@ export interface CubeQaResult {
   planes: CubePlaneResult[];
   /** For a VLASS cube found by name: windows 2..17 that were not there (empty when all were). */
   missingSpws: number[];
+  /**
+   * Windows that could not be read (a truncated file, a corrupt header): rejected, each counted
+   * as one rejected plane in `summary`, the other windows judged as usual.
+   */
+  unreadable: UnreadableWindow[];
   /** Where the rejected windows' files went (present only when --reject-to moved some). */
   rejected?: RejectionRecord;
 }
