@@ -224,7 +224,8 @@ export async function deploy(options: DeployOptions): Promise<string> {
   const say = options.say ?? ((line: string) => console.log(line));
   const lay = layout(options.root, options.env);
   const keep = options.keep ?? KEEP_RELEASES;
-  requireRoot(options.root);
+  // A dry run shows the whole plan even where the real deploy would refuse, then says so.
+  if (!options.dryRun) requireRoot(options.root);
   const manifest = await loadBuild(options.distDir);
   const name = `${manifest.version}-${manifest.commit}-${releaseStamp(options.now ?? new Date())}`;
   const current = readReleaseLink(lay, 'current');
@@ -239,7 +240,9 @@ export async function deploy(options: DeployOptions): Promise<string> {
   for (const [tool, action] of sbinPlan) if (action !== 'ours') say(`${verb} ${action} ${join(lay.sbin, tool)} -> ${sbinTarget(tool)}`);
   for (const old of prune) say(`${verb} prune ${join(lay.releases, old)}`);
   if (options.dryRun) {
+    for (const dir of [lay.releases, lay.sbin]) if (!existsSync(dir)) say(`would create ${dir}`);
     say('dry run: nothing changed');
+    requireRoot(options.root);
     return name;
   }
 

@@ -171,7 +171,7 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
     .fail((msg, err) => {
       usageProblem = msg ?? err?.message ?? 'invalid arguments';
     })
-    .epilogue(exitCodesHelp());
+    .epilogue([examplesHelp(spec), exitCodesHelp()].filter((t) => t !== '').join('\n\n'));
 
   let args: ParsedArgs;
   try {
@@ -260,7 +260,10 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
       emitResult: (result) => {
         if (args.json) write(JSON.stringify(result, null, 2) + '\n');
       },
-      report: (text) => writeErr(text.endsWith('\n') ? text : text + '\n'),
+      // --log-level silent means nothing on stderr, the summary paragraph included.
+      report: (text) => {
+        if (args.logLevel !== 'silent') writeErr(text.endsWith('\n') ? text : text + '\n');
+      },
       events,
       print: write,
       statusFile,
@@ -319,7 +322,6 @@ function declare(spec: ToolSpec, y: Argv): Argv {
       ? out.command(`$0 [${positional.name}]`, spec.summary, (c) => c.positional(positional.name, { type: 'string', describe: `the same as --${positional.flag}` }).options(spec.flags))
       : out.options(spec.flags);
   }
-  for (const [command, description] of spec.examples ?? []) out = out.example(command, description);
   return out;
 }
 
@@ -336,6 +338,16 @@ function applyPositional(spec: ToolSpec, argv: readonly string[], args: ParsedAr
   args[camel] = value;
   args[flag] = value;
   return undefined;
+}
+
+/**
+ * The examples, each command on a line of its own and what it does indented below: yargs'
+ * two-column examples broke long commands in the middle.
+ */
+function examplesHelp(spec: ToolSpec): string {
+  const examples = spec.examples ?? [];
+  if (examples.length === 0) return '';
+  return ['Examples:', ...examples.flatMap(([command, description]) => [`  ${command.replace(/\$0/g, spec.name)}`, `      ${description}`])].join('\n');
 }
 
 /** Runs the tool, or the command named first on its command line. */

@@ -1,6 +1,6 @@
 /**
- * The archive previews of a product: `<product>_prev.jpg` (longest side 1024 px) and
- * `<product>_prev_256.jpg` (longest side 256 px), the names the NRAO archive and CADC use
+ * The archive previews of a product: `<product>_prev.jpg` (longest side at most 1024 px) and
+ * `<product>_prev_256.jpg` (at most 256 px; a smaller image is never enlarged), the names the NRAO archive and CADC use
  * for VLASS images, each written atomically, so a reader never sees half a JPEG. The 256 px
  * one is averaged from the 1024 px one's sums (downsample.ts), not from the full plane
  * again; each has its own stretch limits, taken on its own pixels.

@@ -215,6 +215,15 @@ describe('deploy', () => {
     expect(said.some((l) => l.startsWith('would switch current'))).toBe(true);
   });
 
+  it('--dry-run to a root that does not exist shows the plan and what it would create, then refuses as the deploy would (73)', async () => {
+    const missing = join(tmp, 'not-mounted');
+    await expect(deploy(options({ dryRun: true, root: missing }))).rejects.toMatchObject({ exitCode: 73, message: expect.stringContaining('is the filesystem mounted?') });
+    expect(said.some((l) => l.startsWith('would install'))).toBe(true);
+    expect(said).toContain(`would create ${join(missing, 'vlass_dev', 'releases')}`);
+    expect(said).toContain('dry run: nothing changed');
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('refuses while another deploy holds the lock (exit 75)', async () => {
     mkdirSync(join(envDir(), '.deploy.lock'), { recursive: true });
     await expect(deploy(options())).rejects.toMatchObject({ exitCode: 75 });

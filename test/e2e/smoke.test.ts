@@ -5,7 +5,7 @@
  * and carries the right version.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,16 @@ describe('the multi-call binary on a node without Node.js', () => {
     expect(r.stdout.startsWith(`${tool}: `)).toBe(true);
     expect(r.stdout).toContain('--log-level');
     expect(r.stdout).toContain('Exit codes:');
+  });
+
+  it("help examples keep each command on one line; --log-level silent writes nothing on stderr, the summary included", () => {
+    const help = run(bin, 'split', ['--help']).stdout;
+    expect(help).toContain('\n  split --ms /data/eb1.ms --phase-center J005000-023000 --radius-deg 1 --epoch VLASS2.1 --tile T10t01\n      one image\n');
+    const out = mkdtempSync(join(tmp, 'silent-'));
+    const quiet = run(bin, 'annotateQa', [join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'ql'), '--out', out, '--log-level', 'silent']);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(readdirSync(out).some((f) => f.endsWith('.qa.json'))).toBe(true);
   });
 
   it('vlass-jobs --help lists every tool; without arguments it is a usage error', () => {
