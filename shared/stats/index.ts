@@ -6,7 +6,8 @@
  */
 export { type ConsumeOptions, type FloatArray, type SampleOptions, type WorkingCopyOptions, workingArray, workingCopy } from './sample.js';
 export { selectInPlace, selectByDistanceInPlace } from './select.js';
-export { median, percentile, percentiles, medianOfWork, percentilesOfWork } from './quantiles.js';
+export { median, percentile, percentiles, medianOfWork, percentilesOfWork, medianAndPercentiles } from './quantiles.js';
+export { type OrderStatistics, type RadixOptions, orderStatistics } from './radix.js';
 export { MAD_TO_SIGMA, type RobustSummary, medianAndMad, madStd, madOfWork } from './mad.js';
 export { type MeanStd, type MeanStdOptions, meanStd } from './moments.js';
 export { type PixelValue, type Extrema, extrema } from './extrema.js';

@@ -4,7 +4,8 @@
  * Both medians are exact order statistics of one working copy; see select.ts.
  */
 import { moveNearestTo, selectByDistanceInPlace } from './select.js';
-import { medianOfWork } from './quantiles.js';
+import { RADIX_MIN_LENGTH, medianOfMiddle, medianOfWork, middleRanks } from './quantiles.js';
+import { orderStatistics } from './radix.js';
 import { type ConsumeOptions, type FloatArray, type SampleOptions, workingArray } from './sample.js';
 
 /** astropy.stats.mad_std's factor from MAD to the standard deviation of a normal distribution. */
@@ -25,6 +26,15 @@ export interface RobustSummary {
  * input itself); NaN fields when no values.
  */
 export function medianAndMad(data: FloatArray, options: ConsumeOptions = {}): RobustSummary {
+  if (data.length >= RADIX_MIN_LENGTH) {
+    // Two histogram passes for the median, two for the MAD (radix.ts); the input is untouched.
+    const filter = { excludeZeros: options.excludeZeros };
+    const med = orderStatistics(data, middleRanks, filter);
+    const median = medianOfMiddle(med.values);
+    if (med.count === 0) return { count: 0, median: NaN, mad: NaN, madStd: NaN };
+    const mad = medianOfMiddle(orderStatistics(data, middleRanks, { ...filter, distanceFrom: median }).values);
+    return { count: med.count, median, mad, madStd: mad * MAD_TO_SIGMA };
+  }
   const work = workingArray(data, options);
   const med = medianOfWork(work);
   const mad = madOfWork(work, med);

@@ -12,7 +12,7 @@
  * down, so comparing in float32 or float64 gives the same count; a site-configured threshold
  * that float32 rounds up would not, and the float32 comparison is the pipeline's.
  */
-import { fractionsBelow, medianOfWork, percentilesOfWork, workingCopy, type FloatArray } from '../../stats/index.js';
+import { fractionsBelow, medianAndPercentiles, type FloatArray } from '../../stats/index.js';
 import { finiteOrNull } from './pbcor.js';
 import type { RmsMetrics, RmsSource } from '../types.js';
 
@@ -20,11 +20,10 @@ import type { RmsMetrics, RmsSource } from '../types.js';
 export const RMS_LEVELS_JY = { goal: 120e-6, seGoal: 168e-6, requirement: 200e-6 } as const;
 
 export function measureRms(rms: FloatArray, source: RmsSource, file: string | null): RmsMetrics {
-  const work = workingCopy(rms, { excludeZeros: true, excludeInfinite: true });
-  const count = work.length;
-  const [p10, p90] = percentilesOfWork(work, [10, 90]);
-  const median = medianOfWork(work);
-  const [f120, f168, f200] = fractionsAtOrBelow(rms, [RMS_LEVELS_JY.goal, RMS_LEVELS_JY.seGoal, RMS_LEVELS_JY.requirement]);
+  // One pass of order statistics also counts the pixels at or below the three levels.
+  const levels = atOrBelowThresholds(rms, [RMS_LEVELS_JY.goal, RMS_LEVELS_JY.seGoal, RMS_LEVELS_JY.requirement]);
+  const { count, median, percentiles: [p10, p90], below } = medianAndPercentiles(rms, [10, 90], { excludeZeros: true, excludeInfinite: true, countBelow: levels });
+  const [f120, f168, f200] = below.map((b) => (count === 0 ? NaN : b / count));
   return {
     source,
     file,
@@ -43,12 +42,13 @@ export function measureRms(rms: FloatArray, source: RmsSource, file: string | nu
  * array's precision, see the module comment); NaN when there are no such values.
  */
 export function fractionsAtOrBelow(data: FloatArray, thresholds: readonly number[]): number[] {
+  return fractionsBelow(data, atOrBelowThresholds(data, thresholds), { excludeZeros: true });
+}
+
+/** The thresholds `v < t'` that mean `v <= t` in the array's precision (see the module comment). */
+function atOrBelowThresholds(data: FloatArray, thresholds: readonly number[]): number[] {
   const inPrecision = data instanceof Float32Array ? (t: number) => Math.fround(t) : (t: number) => t;
-  return fractionsBelow(
-    data,
-    thresholds.map((t) => nextUp(inPrecision(t))),
-    { excludeZeros: true },
-  );
+  return thresholds.map((t) => nextUp(inPrecision(t)));
 }
 
 const f64 = new Float64Array(1);

@@ -1,0 +1,194 @@
+/**
+ * Exact order statistics of a large array in two passes, without copying or reordering it:
+ *   1. a histogram of the top 16 bits of each kept value's order-preserving key (IEEE bits,
+ *      sign-flipped so that unsigned order is numeric order) says which of 65,536 bins holds
+ *      each wanted rank, and its rank inside the bin;
+ *   2. the values of just those bins are gathered and selected exactly (select.ts).
+ * A bin spans 1/128 of an octave for float32 (1/16 for float64), so on image data the gathered
+ * values are a tiny fraction of the array; the answer is the same order statistic a full
+ * selection gives, bit for bit. The `distanceFrom` mode ranks |v - center| computed in float64
+ * (the MAD's deviations) the same way, without storing them.
+ */
+import { selectInPlace } from './select.js';
+import type { FloatArray } from './sample.js';
+
+const BINS = 1 << 16;
+
+const f64 = new Float64Array(1);
+/** [low word, high word] of f64 on little-endian machines (every platform Node runs on here). */
+const f64Words = new Uint32Array(f64.buffer);
+
+export interface RadixOptions {
+  excludeZeros?: boolean;
+  excludeInfinite?: boolean;
+  /** Rank |v - distanceFrom| (float64) instead of v. */
+  distanceFrom?: number;
+  /** Also count the kept values strictly below each of these (at most 4), in the same pass. */
+  countBelow?: readonly number[];
+}
+
+export interface OrderStatistics {
+  /** Values kept (NaN never; zeros and infinities when asked). */
+  count: number;
+  /** The value (or distance) at each rank asked, in the order asked; NaN when count is 0. */
+  values: number[];
+  /** For each `countBelow` threshold, how many kept values are strictly below it. */
+  below: number[];
+}
+
+/**
+ * The kept values' order statistics at the ranks `ranksFor(count)` gives (0-based, ascending or
+ * not, repeats allowed), exact.
+ */
+export function orderStatistics(data: FloatArray, ranksFor: (count: number) => readonly number[], options: RadixOptions = {}): OrderStatistics {
+  const thresholds = options.countBelow ?? [];
+  if (thresholds.length > 4) throw new RangeError(`countBelow takes at most 4 thresholds, got ${thresholds.length}`);
+  const histogram = new Uint32Array(BINS);
+  const below = [0, 0, 0, 0];
+  const count = fillHistogram(data, histogram, options, below);
+  const counted = below.slice(0, thresholds.length);
+  const ranks = ranksFor(count);
+  if (count === 0) return { count, values: ranks.map(() => NaN), below: counted };
+
+  // Which bin holds each rank, and its rank inside the bin.
+  const wanted = ranks.map((rank) => {
+    if (!(Number.isInteger(rank) && rank >= 0 && rank < count)) throw new RangeError(`rank ${rank} outside [0, ${count})`);
+    let below = 0;
+    let bin = 0;
+    while (below + histogram[bin] <= rank) below += histogram[bin++];
+    return { bin, inBin: rank - below };
+  });
+  const slotOfBin = new Int32Array(BINS).fill(-1);
+  const gathered: Float64Array[] = [];
+  for (const { bin } of wanted) {
+    if (slotOfBin[bin] >= 0) continue;
+    slotOfBin[bin] = gathered.length;
+    gathered.push(new Float64Array(histogram[bin]));
+  }
+  gather(data, slotOfBin, gathered, options);
+
+  // Ranks inside one bin are selected in ascending order, each right of the previous.
+  const values = new Array<number>(ranks.length);
+  const order = wanted.map((w, i) => ({ ...w, i })).sort((a, b) => a.bin - b.bin || a.inBin - b.inBin);
+  let previous: { bin: number; inBin: number } | undefined;
+  for (const w of order) {
+    const bin = gathered[slotOfBin[w.bin]];
+    const same = previous !== undefined && previous.bin === w.bin;
+    values[w.i] = same && previous!.inBin === w.inBin ? bin[w.inBin] : selectInPlace(bin, w.inBin, same ? previous!.inBin + 1 : 0, bin.length - 1);
+    previous = w;
+  }
+  return { count, values, below: counted };
+}
+
+/**
+ * Pass 1: the histogram of the kept values' bins; returns how many were kept, and the counts
+ * below the thresholds in `below`. The float32 loops read the bits directly and are small
+ * functions of their own: this is where the time goes, and V8 optimizes a tight loop best.
+ */
+function fillHistogram(data: FloatArray, histogram: Uint32Array, options: RadixOptions, below: number[]): number {
+  const dropZeros = options.excludeZeros === true;
+  const dropInfinite = options.excludeInfinite === true;
+  const thresholds = options.countBelow ?? [];
+  if (options.distanceFrom === undefined && data instanceof Float32Array) {
+    const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+    // Kept: not NaN; not zero, not infinite when asked (on the bits: |b| is 0, 0x7f800000, above).
+    const lowest = dropZeros ? 1 : 0;
+    const highest = dropInfinite ? 0x7f7fffff : 0x7f800000;
+    return thresholds.length === 0 ? histogram32(bits, histogram, lowest, highest) : histogram32Below(data, bits, histogram, lowest, highest, thresholds, below);
+  }
+  return histogram64(data, histogram, dropZeros, dropInfinite, options.distanceFrom, thresholds, below);
+}
+
+function histogram32(bits: Uint32Array, histogram: Uint32Array, lowest: number, highest: number): number {
+  let count = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const magnitude = b & 0x7fffffff;
+    if (magnitude < lowest || magnitude > highest) continue;
+    histogram[(b ^ ((b >> 31) | 0x80000000)) >>> 16]++;
+    count++;
+  }
+  return count;
+}
+
+function histogram32Below(data: Float32Array, bits: Uint32Array, histogram: Uint32Array, lowest: number, highest: number, thresholds: readonly number[], below: number[]): number {
+  const [t0 = -Infinity, t1 = -Infinity, t2 = -Infinity, t3 = -Infinity] = thresholds;
+  let count = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const magnitude = b & 0x7fffffff;
+    if (magnitude < lowest || magnitude > highest) continue;
+    histogram[(b ^ ((b >> 31) | 0x80000000)) >>> 16]++;
+    count++;
+    const v = data[i];
+    if (v < t0) c0++;
+    if (v < t1) c1++;
+    if (v < t2) c2++;
+    if (v < t3) c3++;
+  }
+  below.splice(0, 4, c0, c1, c2, c3);
+  return count;
+}
+
+/** Float64 values, or the distances |v - center| of either kind. */
+function histogram64(data: FloatArray, histogram: Uint32Array, dropZeros: boolean, dropInfinite: boolean, center: number | undefined, thresholds: readonly number[], below: number[]): number {
+  const [t0 = -Infinity, t1 = -Infinity, t2 = -Infinity, t3 = -Infinity] = thresholds;
+  const c = center ?? 0;
+  const distance = center !== undefined;
+  let count = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v || (dropZeros && v === 0) || (dropInfinite && (v === Infinity || v === -Infinity))) continue;
+    const key = distance ? Math.abs(v - c) : v;
+    f64[0] = key;
+    const hi = f64Words[1];
+    histogram[(hi ^ ((hi >> 31) | 0x80000000)) >>> 16]++;
+    count++;
+    if (key < t0) c0++;
+    if (key < t1) c1++;
+    if (key < t2) c2++;
+    if (key < t3) c3++;
+  }
+  below.splice(0, 4, c0, c1, c2, c3);
+  return count;
+}
+
+function gather32(data: Float32Array, slotOfBin: Int32Array, gathered: Float64Array[], filled: Int32Array, lowest: number, highest: number): void {
+  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const magnitude = b & 0x7fffffff;
+    if (magnitude < lowest || magnitude > highest) continue;
+    const slot = slotOfBin[(b ^ ((b >> 31) | 0x80000000)) >>> 16];
+    if (slot >= 0) gathered[slot][filled[slot]++] = data[i];
+  }
+}
+
+/** Pass 2: the kept values (or distances) of the wanted bins, into their arrays. */
+function gather(data: FloatArray, slotOfBin: Int32Array, gathered: Float64Array[], options: RadixOptions): void {
+  const dropZeros = options.excludeZeros === true;
+  const dropInfinite = options.excludeInfinite === true;
+  const center = options.distanceFrom;
+  const filled = new Int32Array(gathered.length);
+  if (center === undefined && data instanceof Float32Array) {
+    gather32(data, slotOfBin, gathered, filled, dropZeros ? 1 : 0, dropInfinite ? 0x7f7fffff : 0x7f800000);
+    return;
+  }
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v || (dropZeros && v === 0) || (dropInfinite && (v === Infinity || v === -Infinity))) continue;
+    const key = center === undefined ? v : Math.abs(v - center);
+    f64[0] = key;
+    const hi = f64Words[1];
+    const slot = slotOfBin[(hi ^ ((hi >> 31) | 0x80000000)) >>> 16];
+    if (slot >= 0) gathered[slot][filled[slot]++] = key;
+  }
+}
