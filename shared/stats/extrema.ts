@@ -46,9 +46,10 @@ export function extrema(data: FloatArray, width: number, options: SampleOptions 
     }
   }
   if (minIndex < 0) return null;
-  return { min: at(min, minIndex, width), max: at(max, maxIndex, width) };
+  return { min: pixelAt(min, minIndex, width), max: pixelAt(max, maxIndex, width) };
 }
 
-function at(value: number, index: number, width: number): PixelValue {
+/** The value at `index` with its pixel coordinates. */
+export function pixelAt(value: number, index: number, width: number): PixelValue {
   return { value, index, x: index % width, y: Math.floor(index / width) };
 }

@@ -11,7 +11,7 @@ export { type OrderStatistics, type RadixOptions, orderStatistics } from './radi
 export { MAD_TO_SIGMA, type RobustSummary, medianAndMad, madStd, madOfWork } from './mad.js';
 export { type MeanStd, type MeanStdOptions, meanStd } from './moments.js';
 export { type PixelValue, type Extrema, extrema } from './extrema.js';
-export { type PixelCounts, countPixels, fractionsBelow } from './counts.js';
+export { type PixelCounts, countPixels, fractionsBelow, pixelCensus } from './counts.js';
 export { type Histogram, type HistogramOptions, histogram } from './histogram.js';
 export { type SigmaClipOptions, type SigmaClipResult, sigmaClippedStats } from './sigmaclip.js';
 export { type ChauvenetOptions, type ChauvenetResult, chauvenetClippedStats, chauvenetZScore } from './chauvenet.js';

@@ -67,17 +67,7 @@ export function orderStatistics(data: FloatArray, ranksFor: (count: number) => r
   }
   gather(data, slotOfBin, gathered, options);
 
-  // Ranks inside one bin are selected in ascending order, each right of the previous.
-  const values = new Array<number>(ranks.length);
-  const order = wanted.map((w, i) => ({ ...w, i })).sort((a, b) => a.bin - b.bin || a.inBin - b.inBin);
-  let previous: { bin: number; inBin: number } | undefined;
-  for (const w of order) {
-    const bin = gathered[slotOfBin[w.bin]];
-    const same = previous !== undefined && previous.bin === w.bin;
-    values[w.i] = same && previous!.inBin === w.inBin ? bin[w.inBin] : selectInPlace(bin, w.inBin, same ? previous!.inBin + 1 : 0, bin.length - 1);
-    previous = w;
-  }
-  return { count, values, below: counted };
+  return { count, values: selectWanted(wanted, slotOfBin, gathered), below: counted };
 }
 
 /**
@@ -191,4 +181,150 @@ function gather(data: FloatArray, slotOfBin: Int32Array, gathered: Float64Array[
     const slot = slotOfBin[(hi ^ ((hi >> 31) | 0x80000000)) >>> 16];
     if (slot >= 0) gathered[slot][filled[slot]++] = key;
   }
+}
+
+/**
+ * The same for the distances |v - center| (float64) when an upper bound `bound` of the largest
+ * distance wanted is known (the MAD's: see mad.ts): linear bins over [0, bound] instead of the
+ * float bits, which costs a multiply per value instead of a round trip through memory. Every
+ * rank asked must have its distance within the bound (the caller's guarantee; checked).
+ */
+export function distanceOrderStatistics(data: FloatArray, center: number, bound: number, ranksFor: (count: number) => readonly number[], options: { excludeZeros?: boolean } = {}): OrderStatistics {
+  const dropZeros = options.excludeZeros === true;
+  if (!(bound > 0 && Number.isFinite(bound))) return orderStatistics(data, ranksFor, { ...options, distanceFrom: center });
+  const scale = (BINS - 2) / bound;
+  const overflow = BINS - 1;
+  const histogram = new Uint32Array(BINS);
+  let count = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v || (dropZeros && v === 0)) continue;
+    const d = Math.abs(v - center);
+    histogram[d > bound ? overflow : (d * scale) | 0]++;
+    count++;
+  }
+  const ranks = ranksFor(count);
+  if (count === 0) return { count, values: ranks.map(() => NaN), below: [] };
+  const wanted = ranks.map((rank) => {
+    let below = 0;
+    let bin = 0;
+    while (below + histogram[bin] <= rank) below += histogram[bin++];
+    if (bin === overflow) throw new RangeError(`rank ${rank} lies beyond the distance bound ${bound}`);
+    return { bin, inBin: rank - below };
+  });
+  const slotOfBin = new Int32Array(BINS).fill(-1);
+  const gathered: Float64Array[] = [];
+  for (const { bin } of wanted) {
+    if (slotOfBin[bin] >= 0) continue;
+    slotOfBin[bin] = gathered.length;
+    gathered.push(new Float64Array(histogram[bin]));
+  }
+  const filled = new Int32Array(gathered.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v || (dropZeros && v === 0)) continue;
+    const d = Math.abs(v - center);
+    if (d > bound) continue;
+    const slot = slotOfBin[(d * scale) | 0];
+    if (slot >= 0) gathered[slot][filled[slot]++] = d;
+  }
+  return { count, values: selectWanted(wanted, slotOfBin, gathered), below: [] };
+}
+
+/** The wanted ranks from their gathered bins; ranks inside one bin in ascending order, each right of the previous. */
+function selectWanted(wanted: { bin: number; inBin: number }[], slotOfBin: Int32Array, gathered: Float64Array[]): number[] {
+  const values = new Array<number>(wanted.length);
+  const order = wanted.map((w, i) => ({ ...w, i })).sort((a, b) => a.bin - b.bin || a.inBin - b.inBin);
+  let previous: { bin: number; inBin: number } | undefined;
+  for (const w of order) {
+    const bin = gathered[slotOfBin[w.bin]];
+    const same = previous !== undefined && previous.bin === w.bin;
+    values[w.i] = same && previous!.inBin === w.inBin ? bin[w.inBin] : selectInPlace(bin, w.inBin, same ? previous!.inBin + 1 : 0, bin.length - 1);
+    previous = w;
+  }
+  return values;
+}
+
+const binBits = new Uint32Array(2);
+const binFloats = new Float32Array(binBits.buffer);
+
+/** The smallest and largest float32 value whose key falls in `bin` (keys: see orderStatistics). */
+function binRange32(bin: number): [number, number] {
+  const keys = [bin << 16, (bin << 16) | 0xffff].map((k) => k >>> 0);
+  // Back from key to IEEE bits: positive keys had the sign bit set, negative ones were inverted.
+  keys.forEach((k, i) => (binBits[i] = k & 0x80000000 ? k & 0x7fffffff : ~k >>> 0));
+  // The bins of ±Infinity also span NaN bit patterns, which are never kept: drop those ends.
+  const [a, b] = [binFloats[0], binFloats[1]].map((v, i, both) => (v === v ? v : both[1 - i]));
+  return a <= b ? [a, b] : [b, a];
+}
+
+/**
+ * Median and MAD of float32 data in two passes instead of four: the histogram of pass 1 bounds
+ * the median to its bins, and so bounds every bin's distances from it; the bins that can hold
+ * the median distance are gathered in pass 2 with the median's own, and both are selected
+ * exactly from them. Same values as selection (the median: np.median; the MAD: median of
+ * |v - median| in float64). Undefined when the median may be infinite (use the general path).
+ */
+export function medianAndMad32(data: Float32Array, excludeZeros: boolean): { count: number; median: number; mad: number } | undefined {
+  const histogram = new Uint32Array(BINS);
+  const count = histogram32(new Uint32Array(data.buffer, data.byteOffset, data.length), histogram, excludeZeros ? 1 : 0, 0x7f800000);
+  if (count === 0) return { count, median: NaN, mad: NaN };
+  const middle = count % 2 === 1 ? [(count - 1) >> 1] : [(count >> 1) - 1, count >> 1];
+  const binOfRank = (rank: number) => {
+    let below = 0;
+    let bin = 0;
+    while (below + histogram[bin] <= rank) below += histogram[bin++];
+    return { bin, inBin: rank - below };
+  };
+  const medianBins = middle.map(binOfRank);
+  // The median lies in [centerLow, centerHigh]; each bin's distances in [nearest, farthest].
+  const centerLow = binRange32(medianBins[0].bin)[0];
+  const centerHigh = binRange32(medianBins[medianBins.length - 1].bin)[1];
+  // An infinite median (most values infinite) has no finite distances to bound: the caller's general path.
+  if (!(Number.isFinite(centerLow) && Number.isFinite(centerHigh))) return undefined;
+  const bins: { bin: number; n: number; nearest: number; farthest: number }[] = [];
+  for (let bin = 0; bin < BINS; bin++) {
+    if (histogram[bin] === 0) continue;
+    const [low, high] = binRange32(bin);
+    const nearest = Math.max(0, low - centerHigh, centerLow - high);
+    const farthest = Math.max(Math.abs(high - centerLow), Math.abs(low - centerHigh), Math.abs(high - centerHigh), Math.abs(low - centerLow));
+    bins.push({ bin, n: histogram[bin], nearest, farthest });
+  }
+  // The MAD's rank (the upper middle: enough for both middles) is reached between these bounds.
+  const reached = (key: 'nearest' | 'farthest') => {
+    const sorted = [...bins].sort((a, b) => a[key] - b[key]);
+    let seen = 0;
+    for (const b of sorted) if ((seen += b.n) > middle[middle.length - 1]) return b[key];
+    return Infinity;
+  };
+  const madLow = reached('nearest');
+  const madHigh = reached('farthest');
+  const slotOfBin = new Int32Array(BINS).fill(-1);
+  const gathered: Float64Array[] = [];
+  let definitelyCloser = 0;
+  const take = (bin: number) => {
+    if (slotOfBin[bin] >= 0) return;
+    slotOfBin[bin] = gathered.length;
+    gathered.push(new Float64Array(histogram[bin]));
+  };
+  for (const b of medianBins) take(b.bin);
+  const candidateBins = bins.filter((b) => {
+    if (b.farthest < madLow) definitelyCloser += b.n;
+    return b.farthest >= madLow && b.nearest <= madHigh;
+  });
+  for (const b of candidateBins) take(b.bin);
+  gather32(data, slotOfBin, gathered, new Int32Array(gathered.length), excludeZeros ? 1 : 0, 0x7f800000);
+
+  const median = medianOfSelected(selectWanted(medianBins, slotOfBin, gathered));
+  // Distances of the candidates (the median's bins may also be candidates: count them once).
+  const candidates: number[] = [];
+  for (const b of candidateBins) for (const v of gathered[slotOfBin[b.bin]]) candidates.push(Math.abs(v - median));
+  const deviations = Float64Array.from(candidates);
+  const ranks = middle.map((r) => r - definitelyCloser);
+  const mad = medianOfSelected(ranks.map((r, i) => selectInPlace(deviations, r, i === 0 ? 0 : ranks[0] + 1, deviations.length - 1)));
+  return { count, median, mad };
+}
+
+function medianOfSelected(values: readonly number[]): number {
+  return values.length === 1 ? values[0] : (values[0] + values[1]) / 2;
 }

@@ -6,15 +6,14 @@
  * statistics skip zeros too. ±Infinity is counted as blank (no CASA product should hold it;
  * if one does, it must not become the "peak").
  */
-import { countPixels, extrema, medianAndMad, type FloatArray } from '../../stats/index.js';
+import { medianAndMad, pixelCensus, type FloatArray } from '../../stats/index.js';
 import type { Wcs } from '../../wcs/index.js';
 import type { PbcorMetrics } from '../types.js';
 
 export function measurePbcor(plane: FloatArray, width: number, wcs: Wcs | null): PbcorMetrics {
-  const counts = countPixels(plane);
-  const values = counts.infinite > 0 ? withoutInfinities(plane) : plane;
-  const ext = extrema(values, width);
-  const robust = medianAndMad(values, { excludeZeros: true });
+  // One pass for the census and the extrema of the finite values, then the order statistics.
+  const { counts, extrema: ext } = pixelCensus(plane, width);
+  const robust = medianAndMad(counts.infinite > 0 ? withoutInfinities(plane) : plane, { excludeZeros: true });
   const total = counts.total;
   const blankFraction = total === 0 ? 1 : (counts.nan + counts.infinite) / total;
   const zeroFraction = total === 0 ? 0 : counts.zero / total;

@@ -58,4 +58,20 @@ describe('orderStatistics', () => {
       { numRuns: 20 },
     );
   });
+
+  it.each([
+    ['all equal', (i: number) => 0.5 + 0 * i],
+    ['two far clusters', (i: number) => (i % 2 ? 1e6 : -1e6) + (i % 7) * 1e-3],
+    ['straddling zero with infinities', (i: number) => (i % 1000 === 0 ? (i % 2000 ? Infinity : -Infinity) : ((i * 7919) % 10007) * 1e-9 - 5e-6)],
+    ['mostly zeros and denormals', (i: number) => (i % 3 ? 0 : ((i % 11) - 5) * 1e-40)],
+    ['a spike of ties at the median distance', (i: number) => [1, 2, 3, 3, 3, 4, 5][i % 7]],
+    ['mostly infinite', (i: number) => (i % 3 ? Infinity : i * 1e-3)],
+  ])('medianAndMad on %s (float32, 70k values) equals the selection path', (_, f) => {
+    for (const excludeZeros of [false, true]) {
+      const data = Float32Array.from({ length: 70_001 }, (_, i) => f(i));
+      const work = workingCopy(data, { excludeZeros });
+      const median = medianOfWork(work);
+      expect(medianAndMad(data, { excludeZeros })).toMatchObject({ count: work.length, median, mad: madOfWork(work, median) });
+    }
+  });
 });
