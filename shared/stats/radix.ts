@@ -46,7 +46,11 @@ export function orderStatistics(data: FloatArray, ranksFor: (count: number) => r
   const histogram = new Uint32Array(BINS);
   const below = [0, 0, 0, 0];
   const count = fillHistogram(data, histogram, options, below);
-  const counted = below.slice(0, thresholds.length);
+  // Float32 values: the counts below the thresholds come from the histogram, whole bins below
+  // each threshold plus the values of the one bin it falls in (gathered in pass 2 below).
+  const binned = options.distanceFrom === undefined && data instanceof Float32Array;
+  const boundaries = binned ? thresholds.map((t) => thresholdBins(histogram, t)) : [];
+  const counted = binned ? boundaries.map((b) => b.below) : below.slice(0, thresholds.length);
   const ranks = ranksFor(count);
   if (count === 0) return { count, values: ranks.map(() => NaN), below: counted };
 
@@ -58,6 +62,25 @@ export function orderStatistics(data: FloatArray, ranksFor: (count: number) => r
     while (below + histogram[bin] <= rank) below += histogram[bin++];
     return { bin, inBin: rank - below };
   });
+  if (binned) {
+    // Float32: a value is its 32-bit key, so counting the low 16 bits of the wanted bins' values
+    // gives every rank and every threshold count exactly, without gathering or selecting.
+    const bins = [...new Set([...wanted.map((w) => w.bin), ...boundaries.flatMap((b) => (b.bin < 0 ? [] : [b.bin]))])];
+    const lows = countLowBits32(data as Float32Array, bins, options);
+    const values = wanted.map((w) => {
+      const low = lows.get(w.bin)!;
+      let below = 0;
+      let k = 0;
+      while (below + low[k] <= w.inBin) below += low[k++];
+      return keyToFloat32(((w.bin << 16) | k) >>> 0);
+    });
+    boundaries.forEach((b, i) => {
+      if (b.bin < 0) return;
+      const low = lows.get(b.bin)!;
+      for (let k = 0; k < BINS; k++) if (low[k] > 0 && keyToFloat32(((b.bin << 16) | k) >>> 0) < thresholds[i]) counted[i] += low[k];
+    });
+    return { count, values, below: counted };
+  }
   const slotOfBin = new Int32Array(BINS).fill(-1);
   const gathered: Float64Array[] = [];
   for (const { bin } of wanted) {
@@ -66,13 +89,45 @@ export function orderStatistics(data: FloatArray, ranksFor: (count: number) => r
     gathered.push(new Float64Array(histogram[bin]));
   }
   gather(data, slotOfBin, gathered, options);
-
   return { count, values: selectWanted(wanted, slotOfBin, gathered), below: counted };
 }
 
+/** Pass 2 for float32 values: for each of `bins`, the histogram of its kept values' low 16 key bits. */
+function countLowBits32(data: Float32Array, bins: readonly number[], options: RadixOptions): Map<number, Uint32Array> {
+  const lowest = options.excludeZeros === true ? 1 : 0;
+  const highest = options.excludeInfinite === true ? 0x7f7fffff : 0x7f800000;
+  const slotOfBin = new Int32Array(BINS).fill(-1);
+  bins.forEach((bin, slot) => (slotOfBin[bin] = slot));
+  // One array for all the bins' counts: slot s counts at [s * 65536, (s + 1) * 65536).
+  const counts = new Uint32Array(bins.length * BINS);
+  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const magnitude = b & 0x7fffffff;
+    if (magnitude < lowest || magnitude > highest) continue;
+    const key = (b ^ ((b >> 31) | 0x80000000)) >>> 0;
+    const slot = slotOfBin[key >>> 16];
+    if (slot >= 0) counts[slot * BINS + (key & 0xffff)]++;
+  }
+  return new Map(bins.map((bin, slot) => [bin, counts.subarray(slot * BINS, (slot + 1) * BINS)]));
+}
+
+/** The values wholly below `t` (whole bins), and the one bin whose values straddle it (-1: none). */
+function thresholdBins(histogram: Uint32Array, t: number): { below: number; bin: number } {
+  let below = 0;
+  let bin = -1;
+  for (let b = 0; b < BINS; b++) {
+    if (histogram[b] === 0) continue;
+    const [low, high] = binRange32(b);
+    if (high < t) below += histogram[b];
+    else if (low < t) bin = b;
+  }
+  return { below, bin };
+}
+
 /**
- * Pass 1: the histogram of the kept values' bins; returns how many were kept, and the counts
- * below the thresholds in `below`. The float32 loops read the bits directly and are small
+ * Pass 1: the histogram of the kept values' bins; returns how many were kept, and for float64
+ * and distances the counts below the thresholds in `below`. The float32 loops read the bits directly and are small
  * functions of their own: this is where the time goes, and V8 optimizes a tight loop best.
  */
 function fillHistogram(data: FloatArray, histogram: Uint32Array, options: RadixOptions, below: number[]): number {
@@ -84,7 +139,7 @@ function fillHistogram(data: FloatArray, histogram: Uint32Array, options: RadixO
     // Kept: not NaN; not zero, not infinite when asked (on the bits: |b| is 0, 0x7f800000, above).
     const lowest = dropZeros ? 1 : 0;
     const highest = dropInfinite ? 0x7f7fffff : 0x7f800000;
-    return thresholds.length === 0 ? histogram32(bits, histogram, lowest, highest) : histogram32Below(data, bits, histogram, lowest, highest, thresholds, below);
+    return histogram32(bits, histogram, lowest, highest);
   }
   return histogram64(data, histogram, dropZeros, dropInfinite, options.distanceFrom, thresholds, below);
 }
@@ -98,29 +153,6 @@ function histogram32(bits: Uint32Array, histogram: Uint32Array, lowest: number, 
     histogram[(b ^ ((b >> 31) | 0x80000000)) >>> 16]++;
     count++;
   }
-  return count;
-}
-
-function histogram32Below(data: Float32Array, bits: Uint32Array, histogram: Uint32Array, lowest: number, highest: number, thresholds: readonly number[], below: number[]): number {
-  const [t0 = -Infinity, t1 = -Infinity, t2 = -Infinity, t3 = -Infinity] = thresholds;
-  let count = 0;
-  let c0 = 0;
-  let c1 = 0;
-  let c2 = 0;
-  let c3 = 0;
-  for (let i = 0; i < bits.length; i++) {
-    const b = bits[i];
-    const magnitude = b & 0x7fffffff;
-    if (magnitude < lowest || magnitude > highest) continue;
-    histogram[(b ^ ((b >> 31) | 0x80000000)) >>> 16]++;
-    count++;
-    const v = data[i];
-    if (v < t0) c0++;
-    if (v < t1) c1++;
-    if (v < t2) c2++;
-    if (v < t3) c3++;
-  }
-  below.splice(0, 4, c0, c1, c2, c3);
   return count;
 }
 
@@ -231,13 +263,31 @@ export function distanceOrderStatistics(data: FloatArray, center: number, bound:
   return { count, values: selectWanted(wanted, slotOfBin, gathered), below: [] };
 }
 
-/** The wanted ranks from their gathered bins; ranks inside one bin in ascending order, each right of the previous. */
-function selectWanted(wanted: { bin: number; inBin: number }[], slotOfBin: Int32Array, gathered: Float64Array[]): number[] {
+/** A gathered bin this large, of float32 values, is resolved by counting its low 16 bits instead of selection. */
+const COUNTING_MIN = 1 << 14;
+
+/**
+ * The wanted ranks from their gathered bins; ranks inside one bin in ascending order, each right
+ * of the previous. `float32`: the values are float32 (their 32-bit keys are the bin's 16 and 16
+ * more), so a large bin is resolved exactly by a histogram of the low 16 bits.
+ */
+function selectWanted(wanted: { bin: number; inBin: number }[], slotOfBin: Int32Array, gathered: Float64Array[], float32 = false): number[] {
   const values = new Array<number>(wanted.length);
   const order = wanted.map((w, i) => ({ ...w, i })).sort((a, b) => a.bin - b.bin || a.inBin - b.inBin);
   let previous: { bin: number; inBin: number } | undefined;
+  const counted = new Map<number, Uint32Array>();
   for (const w of order) {
     const bin = gathered[slotOfBin[w.bin]];
+    if (float32 && bin.length >= COUNTING_MIN) {
+      let low = counted.get(w.bin);
+      if (!low) counted.set(w.bin, (low = lowHistogram32(bin)));
+      let below = 0;
+      let k = 0;
+      while (below + low[k] <= w.inBin) below += low[k++];
+      values[w.i] = keyToFloat32(((w.bin << 16) | k) >>> 0);
+      previous = undefined;
+      continue;
+    }
     const same = previous !== undefined && previous.bin === w.bin;
     values[w.i] = same && previous!.inBin === w.inBin ? bin[w.inBin] : selectInPlace(bin, w.inBin, same ? previous!.inBin + 1 : 0, bin.length - 1);
     previous = w;
@@ -248,13 +298,30 @@ function selectWanted(wanted: { bin: number; inBin: number }[], slotOfBin: Int32
 const binBits = new Uint32Array(2);
 const binFloats = new Float32Array(binBits.buffer);
 
+/** Histogram of the low 16 bits of the keys of float32 values (one bin's worth). */
+function lowHistogram32(values: Float64Array): Uint32Array {
+  const low = new Uint32Array(BINS);
+  for (let i = 0; i < values.length; i++) {
+    binFloats[0] = values[i];
+    const b = binBits[0];
+    low[(b ^ ((b >> 31) | 0x80000000)) & 0xffff]++;
+  }
+  return low;
+}
+
+/** The float32 value of a key. */
+function keyToFloat32(key: number): number {
+  binBits[0] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
+  return binFloats[0];
+}
+
 /** The smallest and largest float32 value whose key falls in `bin` (keys: see orderStatistics). */
 function binRange32(bin: number): [number, number] {
-  const keys = [bin << 16, (bin << 16) | 0xffff].map((k) => k >>> 0);
-  // Back from key to IEEE bits: positive keys had the sign bit set, negative ones were inverted.
-  keys.forEach((k, i) => (binBits[i] = k & 0x80000000 ? k & 0x7fffffff : ~k >>> 0));
   // The bins of ±Infinity also span NaN bit patterns, which are never kept: drop those ends.
-  const [a, b] = [binFloats[0], binFloats[1]].map((v, i, both) => (v === v ? v : both[1 - i]));
+  let a = keyToFloat32((bin << 16) >>> 0);
+  let b = keyToFloat32(((bin << 16) | 0xffff) >>> 0);
+  if (a !== a) a = b;
+  if (b !== b) b = a;
   return a <= b ? [a, b] : [b, a];
 }
 
@@ -315,7 +382,7 @@ export function medianAndMad32(data: Float32Array, excludeZeros: boolean): { cou
   for (const b of candidateBins) take(b.bin);
   gather32(data, slotOfBin, gathered, new Int32Array(gathered.length), excludeZeros ? 1 : 0, 0x7f800000);
 
-  const median = medianOfSelected(selectWanted(medianBins, slotOfBin, gathered));
+  const median = medianOfSelected(selectWanted(medianBins, slotOfBin, gathered, true));
   // Distances of the candidates (the median's bins may also be candidates: count them once).
   const candidates: number[] = [];
   for (const b of candidateBins) for (const v of gathered[slotOfBin[b.bin]]) candidates.push(Math.abs(v - median));
