@@ -77,6 +77,10 @@ export interface CubeCatalogResult {
   alphaFitted: number;
   /** Components whose catalog shape had no deconvolved size (fitted as point sources). */
   pointFallbacks: number;
+  /** Components with a flux in at least one plane. */
+  measuredComponents: number;
+  /** Components outside every measured plane (the cube does not cover them): nan throughout. */
+  offEveryPlane: number;
   output: string;
 }
 
@@ -107,6 +111,9 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
   const errors: Float64Array[] = [];
   const summaries: PlaneSummary[] = [];
   const buffer = new PlaneReader();
+  // Per component: measured in some kept plane; off every kept plane it was fitted on.
+  const measuredSomewhere = new Uint8Array(ids.length);
+  const onSomePlane = new Uint8Array(ids.length);
   const allPlanes = withMissing(input);
   allPlanes.forEach((plane, index) => {
     const start = performance.now();
@@ -135,12 +142,14 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
       // After the fit: the MAD reorders the buffer.
       const sigma = medianAndMad(data, { consumeInput: true, excludeZeros: true }).madStd;
       for (let i = 0; i < n; i++) {
+        if (fit.status[i] !== 'off-plane') onSomePlane[i] = 1;
         if (fit.status[i] !== 'ok' || !(sigma > 0)) {
           if (fit.status[i] !== 'ok') summary.notMeasured[fit.status[i] as Exclude<FitStatus, 'ok'>] = (summary.notMeasured[fit.status[i] as Exclude<FitStatus, 'ok'>] ?? 0) + 1;
           continue;
         }
         flux[i] = fit.flux[i];
         error[i] = fit.unitError[i] * sigma;
+        measuredSomewhere[i] = 1;
         summary.measured++;
       }
       summary.rmsJy = Number.isFinite(sigma) ? sigma : null;
@@ -209,6 +218,9 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
     skippedPlanes: summaries.filter((p) => p.rejected).length,
     alphaFitted,
     pointFallbacks,
+    measuredComponents: measuredSomewhere.reduce((a, b) => a + b, 0),
+    // Only meaningful when some plane was measured: then a component off all of them lies outside the cube.
+    offEveryPlane: summaries.some((p) => !p.rejected) ? onSomePlane.reduce((a, b) => a + (b ? 0 : 1), 0) : 0,
     output,
   };
 }

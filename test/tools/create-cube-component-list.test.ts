@@ -294,6 +294,20 @@ describe('the committed small cube fixture (fixtures/vlass/small/cc), catalog fr
   const truth = readTruth(join(CC, `${CUBE_STEM}.truth.csv`));
   const windows = JSON.parse(readFileSync(join(CC, `${CUBE_STEM}.windows.json`), 'utf8')).windows as { spw: number; freqHz: number; defect: string | null }[];
 
+  it("says how many components it measured, and how many lie outside every plane (the SE fixture's catalog is off this cut-out)", async () => {
+    const catalogFile = join(root, 'small-truth-json.I.catalog.csv');
+    writeContinuumCatalog(catalogFile, truthSources(truth));
+    const inside = await run(['--dir', CC, '--out', outDir(), '--catalog', catalogFile, '--json']);
+    expect(JSON.parse(inside.stdout)).toMatchObject({ components: truth.length, measuredComponents: truth.length, offEveryPlane: 0 });
+    // The same components moved half a degree away: no plane covers them.
+    const far = truthSources(truth).map((c) => ({ ...c, decDeg: c.decDeg + 0.5 }));
+    const farFile = join(root, 'far.I.catalog.csv');
+    writeContinuumCatalog(farFile, far);
+    const r = await run(['--dir', CC, '--out', outDir(), '--catalog', farFile, '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ components: truth.length, measuredComponents: 0, offEveryPlane: truth.length });
+    expect(r.summary).toMatch(new RegExp(`0 of ${truth.length} components .* \\(${truth.length} outside every plane: the cube does not cover them\\)`));
+  });
+
   it('measures the injected components in every window, the wrong-beam one included (its header beam is its pixels\' beam)', async () => {
     const catalogFile = join(root, 'small-truth.I.catalog.csv');
     writeContinuumCatalog(catalogFile, truthSources(truth));

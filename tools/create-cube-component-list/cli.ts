@@ -49,7 +49,8 @@ export const createCubeComponentListTool = defineTool({
     ctx.emitResult(result);
     const skipped = result.planes.filter((p) => p.rejected).map((p) => p.label);
     ctx.report(
-      `create-cube-component-list: ${result.components} components of ${result.catalog.split('/').pop()} measured in ${result.measuredPlanes} planes of ${result.product}` +
+      `create-cube-component-list: ${result.measuredComponents} of ${result.components} components of ${result.catalog.split('/').pop()} measured in ${result.measuredPlanes} planes of ${result.product}` +
+        (result.offEveryPlane ? ` (${result.offEveryPlane} outside every plane: the cube does not cover them)` : '') +
         (skipped.length ? ` (skipped ${skipped.join(', ')})` : '') +
         `; spectral index for ${result.alphaFitted}; wrote ${result.output.split('/').pop()}.`,
     );
