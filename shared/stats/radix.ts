@@ -384,9 +384,9 @@ export function medianAndMad32(data: Float32Array, excludeZeros: boolean): { cou
 
   const median = medianOfSelected(selectWanted(medianBins, slotOfBin, gathered, true));
   // Distances of the candidates (the median's bins may also be candidates: count them once).
-  const candidates: number[] = [];
-  for (const b of candidateBins) for (const v of gathered[slotOfBin[b.bin]]) candidates.push(Math.abs(v - median));
-  const deviations = Float64Array.from(candidates);
+  const deviations = new Float64Array(candidateBins.reduce((n, b) => n + b.n, 0));
+  let filled = 0;
+  for (const b of candidateBins) for (const v of gathered[slotOfBin[b.bin]]) deviations[filled++] = Math.abs(v - median);
   const ranks = middle.map((r) => r - definitelyCloser);
   const mad = medianOfSelected(ranks.map((r, i) => selectInPlace(deviations, r, i === 0 ? 0 : ranks[0] + 1, deviations.length - 1)));
   return { count, median, mad };
