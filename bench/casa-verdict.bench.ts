@@ -1,6 +1,6 @@
 /**
  * casa-verdict on a generated 1 GiB CASA log versus `grep -c SEVERE` on the same file.
- * Target (issue): within 3x of grep's median wall time, peak memory under 100 MB whatever
+ * Target (issue 14): within 2x of grep's median wall time (issue 2 asked 3x), peak memory under 100 MB whatever
  * the log size (checked by also running a 64 MiB log).
  */
 import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
@@ -45,7 +45,7 @@ export async function benchCasaVerdict(runs = 5): Promise<string> {
     '',
     table(results),
     '',
-    `- time ratio casa-verdict / grep on 1 GiB: **${ratio.toFixed(2)}x** (target <= 3x): ${ratio <= 3 ? 'met' : 'NOT met'}`,
+    `- time ratio casa-verdict / grep on 1 GiB: **${ratio.toFixed(2)}x** (target <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}`,
     `- peak memory: ${cv1g.medianPeakMiB.toFixed(1)} MiB on 1 GiB, ${cv64.medianPeakMiB.toFixed(1)} MiB on 64 MiB (target < 100 MB, independent of size): ${cv1g.medianPeakMiB * 1.048576 < 100 ? 'met' : 'NOT met'}`,
     '',
   ].join('\n');

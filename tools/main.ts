@@ -9,7 +9,7 @@ import { runTool } from '../shared/cli/run.js';
 import { canSupervise, runToolInWorker, superviseTool, toolWorkerStart } from '../shared/cli/supervise.js';
 import { VERSION_STRING } from '../shared/buildinfo.js';
 import { ExitCode } from '../shared/errors.js';
-import { TOOLS, TOOL_NAMES } from './registry.js';
+import { MAIN_THREAD_TOOLS, TOOLS, TOOL_NAMES } from './registry.js';
 
 export const MULTICALL_NAME = 'vlass-jobs';
 
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   }
   // Help and version answer at once, without the cost of starting a worker thread.
   const answersAtOnce = args.some((a) => a === '--help' || a === '-h' || a === '--version');
-  if (canSupervise() && !answersAtOnce) return superviseTool(name, args);
+  if (canSupervise() && !answersAtOnce && !MAIN_THREAD_TOOLS.has(name)) return superviseTool(name, args);
   const spec = await TOOLS[name]();
   return runTool(spec, args, { handleSignals: true });
 }

@@ -21,3 +21,11 @@ export const TOOLS: Record<string, ToolLoader> = {
 };
 
 export const TOOL_NAMES = Object.keys(TOOLS).sort();
+
+/**
+ * Tools that run on the main thread instead of under a supervising worker (shared/cli/supervise.ts):
+ * their work is asynchronous I/O in small steps, so the signal handlers run within milliseconds
+ * anyway, and they are short: a second V8 isolate would cost them more start-up time and memory
+ * than their whole job (casa-verdict reads a log in 1 MiB steps).
+ */
+export const MAIN_THREAD_TOOLS: ReadonlySet<string> = new Set(['casa-verdict']);
