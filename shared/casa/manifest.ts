@@ -31,7 +31,13 @@ export async function readPipelineManifest(path: string): Promise<PipelineManife
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new DataError(`${path}: malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (_name, _path, _leaf, isAttribute) => !isAttribute });
-  const doc = parser.parse(text) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // The validator lets a few malformed documents through (an unclosed <?xml ... ?>); the parser does not.
+    throw new DataError(`${path}: malformed XML: ${(err as Error).message.split('\n')[0]}; re-export the pipeline results`, { cause: err });
+  }
   if (!('piperesults' in doc)) throw new DataError(`${path}: no <piperesults> element; is this a pipeline manifest?`);
   const images: ManifestImage[] = [];
   collectImages(doc, images);

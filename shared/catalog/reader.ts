@@ -109,12 +109,12 @@ function parseRecords(body: string, path: string, headerIndex: number): RawRecor
     }>;
     return parsed.map(({ record, info }) => ({ values: record, line: headerIndex + info.lines }));
   } catch (err) {
-    // Checked by code, not instanceof: csv-parse/sync is a separate bundle whose CsvError
-    // class is not the one exported by 'csv-parse'.
+    // Whatever csv-parse throws is about the text (its codes: CSV_*, INVALID_OPENING_QUOTE, ...);
+    // checked by shape, not instanceof: csv-parse/sync bundles its own CsvError class.
     const csvError = err as { code?: unknown; lines?: unknown; message?: string };
-    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_')) {
+    if (typeof csvError.code === 'string') {
       const line = typeof csvError.lines === 'number' ? `:${headerIndex + csvError.lines}` : '';
-      throw new DataError(`${path}${line}: ${String(csvError.message).split('\n')[0]}`, { cause: err });
+      throw new DataError(`${path}${line}: ${String(csvError.message).split('\n')[0]}; the file is not valid CSV, regenerate it`, { cause: err });
     }
     throw err;
   }

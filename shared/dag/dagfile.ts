@@ -92,7 +92,9 @@ function parseVars(text: string, where: string): Array<{ key: string; value: str
 }
 
 function integer(text: string | undefined, where: string, what: string): number {
-  if (text === undefined || !/^-?\d+$/.test(text)) throw new DataError(`${where}: ${what} must be an integer, got ${text === undefined ? 'nothing' : `"${text}"`}`);
+  // DAGMan reads these as C ints: a value beyond that range is a typo, not a large number.
+  if (text === undefined || !/^-?\d+$/.test(text) || Math.abs(Number(text)) > 2147483647)
+    throw new DataError(`${where}: ${what} must be an integer (at most 2147483647), got ${text === undefined ? 'nothing' : `"${text}"`}`);
   return Number(text);
 }
 
@@ -238,7 +240,7 @@ export function parseDag(text: string, file: string): Dag {
         if (!w[1]) throw new DataError(`${where}: NODE_STATUS_FILE needs a file name`);
         const alwaysUpdate = w.slice(2).some((x) => x.toUpperCase() === 'ALWAYS-UPDATE');
         const interval = w.slice(2).find((x) => /^\d+$/.test(x));
-        dag.nodeStatusFile = { file: w[1], alwaysUpdate, line, ...(interval ? { minUpdateSeconds: Number(interval) } : {}) };
+        dag.nodeStatusFile = { file: w[1], alwaysUpdate, line, ...(interval ? { minUpdateSeconds: integer(interval, where, 'the NODE_STATUS_FILE update interval') } : {}) };
         return;
       }
       case 'JOBSTATE_LOG':
