@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it as vitestIt } from 'vitest';
+import { afterAll, describe, expect, it as vitestIt } from 'vitest';
 import { EXIT_CODES, JobError } from '../../shared/errors.js';
 import { parseHeaderText, FitsReader, readBeamTable } from '../../shared/fits/index.js';
 import { parseCard } from '../../shared/fits/card.js';
@@ -31,6 +31,7 @@ import { parseCasaLogLine } from '../../shared/casa/logline.js';
 import { readPipelineManifest } from '../../shared/casa/manifest.js';
 import { scanCasaLog } from '../../shared/casa/logscan.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
+import { flushTally, tally } from '../helpers/tally.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = process.env.FUZZ_SEED === undefined ? 20261202 : Number(process.env.FUZZ_SEED);
@@ -39,14 +40,24 @@ const TIMEOUT = Math.max(30_000, RUNS * 10);
 const params = (runs = RUNS) => ({ numRuns: runs, ...(Number.isNaN(SEED) ? {} : { seed: SEED }) });
 const CODES = new Set<number>(EXIT_CODES.map((c) => c.code));
 const tmp = mkdtempSync(join(tmpdir(), 'fuzz-'));
-const it = (name: string, fn: () => unknown) => vitestIt(name, fn, TIMEOUT);
+/** The parser a case belongs to, for the reliability report: the test's name up to the colon. */
+let subject = '';
+const it = (name: string, fn: () => unknown) =>
+  vitestIt(name, () => {
+    subject = name.split(':')[0];
+    return fn();
+  }, TIMEOUT);
+afterAll(flushTally);
 
 /** Runs a parser: returns what it returns, or checks that what it threw is one of ours, naming `source`. */
 function classified<T>(parse: () => T, source?: string): T | undefined {
   try {
-    return parse();
+    const result = parse();
+    tally({ area: 'parser', subject, trial: 'case', outcome: 'accepted' });
+    return result;
   } catch (err) {
     if (!(err instanceof JobError)) throw new Error(`unclassified ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`, { cause: err });
+    tally({ area: 'parser', subject, trial: 'case', outcome: `rejected, exit ${err.exitCode}` });
     expect(CODES.has(err.exitCode), `exit code ${err.exitCode}`).toBe(true);
     if (source !== undefined) expect(err.message, 'names its input').toContain(source);
     expect(err.message.length).toBeGreaterThan(0);
@@ -56,9 +67,12 @@ function classified<T>(parse: () => T, source?: string): T | undefined {
 
 async function classifiedAsync<T>(parse: () => Promise<T>, source: string): Promise<T | undefined> {
   try {
-    return await parse();
+    const result = await parse();
+    tally({ area: 'parser', subject, trial: 'case', outcome: 'accepted' });
+    return result;
   } catch (err) {
     if (!(err instanceof JobError)) throw new Error(`unclassified ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`, { cause: err });
+    tally({ area: 'parser', subject, trial: 'case', outcome: `rejected, exit ${err.exitCode}` });
     expect(CODES.has(err.exitCode)).toBe(true);
     expect(err.message).toContain(source);
     return undefined;
@@ -211,6 +225,7 @@ describe('names, plans, events, status lines', () => {
     fc.assert(
       fc.property(fc.oneof(mutatedMany(name), fc.string()), (n) => {
         const parsed = parseProductName(n);
+        tally({ area: 'parser', subject, trial: 'case', outcome: parsed ? 'accepted' : 'not a product name' });
         if (parsed) expect(parseProductName(n)).toEqual(parsed);
       }),
       params(),
@@ -270,7 +285,7 @@ describe('CASA', () => {
   const manifest = repo('fixtures', 'casa', 'ql-false-failure', 'products', 'pipeline_manifest.xml');
 
   it('log lines: parseCasaLogLine never throws', () => {
-    fc.assert(fc.property(fc.oneof(fc.constantFrom(...log.split('\n').slice(0, 200)).chain(mutated), fc.string()), (l) => void parseCasaLogLine(l)), params());
+    fc.assert(fc.property(fc.oneof(fc.constantFrom(...log.split('\n').slice(0, 200)).chain(mutated), fc.string()), (l) => void tally({ area: 'parser', subject, trial: 'case', outcome: parseCasaLogLine(l) ? 'accepted' : 'not a log line' })), params());
   });
 
   it('whole logs through the WebAssembly kernel, and pipeline manifests', async () => {
