@@ -1,6 +1,7 @@
 /**
- * The reliability report (issue 17): runs the fuzz suite (test/fuzz) and the fault injection
- * through the built executables (test/e2e/faults.test.ts) with RELIABILITY_TALLY set, so that
+ * The reliability report (issue 17): runs the fuzz suite (test/fuzz), the fault injection
+ * through the built executables (test/e2e/faults.test.ts) and the security checks
+ * (test/e2e/security.test.ts) with RELIABILITY_TALLY set, so that
  * every case they try is counted, and writes the counts to bench/results/reliability.md: per
  * parser the cases tried and how they ended, per tool the faults injected and how they ended.
  * Nothing in the report is written by hand. Needs a build (npm run build).
@@ -21,7 +22,7 @@ if (!existsSync(join(DIST_DIR, 'MANIFEST.json'))) {
 }
 const tallyFile = join(mkdtempSync(join(tmpdir(), 'reliability-')), 'tally.jsonl');
 writeFileSync(tallyFile, '');
-const vitest = spawnSync('npx', ['vitest', 'run', 'test/fuzz', 'test/e2e/faults.test.ts'], {
+const vitest = spawnSync('npx', ['vitest', 'run', 'test/fuzz', 'test/e2e/faults.test.ts', 'test/e2e/security.test.ts'], {
   env: { ...process.env, RELIABILITY_TALLY: tallyFile, ...(runs ? { FUZZ_RUNS: runs } : {}) },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -56,6 +57,7 @@ function table(area: string, trialHeader: string): string[] {
 
 const parserCases = records.filter((r) => r.area === 'parser').length;
 const faultCases = records.filter((r) => r.area === 'fault').length;
+const securityCases = records.filter((r) => r.area === 'security').length;
 const report = [
   '## Reliability',
   '',
@@ -68,6 +70,10 @@ const report = [
   `### Faults injected through the executables (${faultCases} cases; SIGTERM at several points: test/e2e/signals.test.ts)`,
   '',
   ...table('fault', 'fault'),
+  '',
+  `### Security (${securityCases} cases: test/e2e/security.test.ts; path traversal in plans and DAG parameters: test/tools/split.test.ts, test/e2e/workflows.test.ts)`,
+  '',
+  ...table('security', 'check'),
   '',
   'Reproduce: `npm run build && npm run reliability` (`-- --runs N` for N cases per parser).',
   '',

@@ -166,6 +166,7 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
         .strict()
         .wrap(Math.min(110, process.stdout.columns ?? 110)),
     ),
+    argv,
   )
     .exitProcess(false)
     .fail((msg, err) => {
@@ -303,7 +304,7 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
 }
 
 /** Declares the tool's flags, or its commands with theirs, to yargs. */
-function declare(spec: ToolSpec, y: Argv): Argv {
+function declare(spec: ToolSpec, y: Argv, argv: readonly string[]): Argv {
   let out = y;
   if ('commands' in spec) {
     for (const [name, command] of Object.entries(spec.commands)) {
@@ -315,7 +316,8 @@ function declare(spec: ToolSpec, y: Argv): Argv {
         return withPositionals.options(command.flags);
       });
     }
-    out = out.demandCommand(1, `name a command: ${Object.keys(spec.commands).join(', ')}`);
+    // --show-config answers without a command (it shows the tool's keys, whatever the command).
+    if (!argv.includes('--show-config')) out = out.demandCommand(1, `name a command: ${Object.keys(spec.commands).join(', ')}`);
   } else {
     const { positional } = spec;
     out = positional

@@ -7,8 +7,8 @@
  *   submit DIR      condor_submit_dag, on an access point with HTCondor
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CommonArgs, type MultiToolSpec, type ToolContext, defineCommand } from '../../shared/cli/run.js';
 import type { FlagSpecs, FlagValues } from '../../shared/cli/flags.js';
@@ -243,8 +243,7 @@ async function graph(ctx: ToolContext, args: Targeted<typeof GRAPH_FLAGS>): Prom
 
 async function submit(ctx: ToolContext, args: Targeted<typeof SUBMIT_FLAGS>): Promise<number> {
   const dagFile = findDagFile(args.target!);
-  const which = spawnSync('/bin/sh', ['-c', 'command -v condor_submit_dag'], { encoding: 'utf8' });
-  if (which.status !== 0) {
+  if (!onPath('condor_submit_dag')) {
     ctx.log.error({ exitCode: ExitCode.UNAVAILABLE }, 'condor_submit_dag is not on the PATH: submit from an HTCondor access point (here, use vlass-dag run)');
     return ExitCode.UNAVAILABLE;
   }
@@ -262,3 +261,14 @@ async function submit(ctx: ToolContext, args: Targeted<typeof SUBMIT_FLAGS>): Pr
   return ExitCode.OK;
 }
 
+/** Whether an executable of this name is on the PATH (what the shell's `command -v` answers, without a shell). */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => {
+    try {
+      accessSync(join(dir || '.', name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
