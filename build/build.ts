@@ -16,6 +16,7 @@ import { bundle } from './bundle.js';
 import { buildCommit } from './git.js';
 import { sha256File, versionString, type BuildManifest } from './manifest.js';
 import { BINARY_NAME, DIST_DIR, ENTRY, MANIFEST_FILE, REPO_ROOT, WORK_DIR } from './paths.js';
+import { bundledPackages } from './packages.js';
 import { makeSeaExecutable } from './sea.js';
 import { replaceSymlink } from './symlink.js';
 
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   mkdirSync(DIST_DIR, { recursive: true });
 
   const script = join(WORK_DIR, `${BINARY_NAME}.cjs`);
-  await bundle({ entry: ENTRY, outfile: script, version, commit, capoFiles: readCapoDirectory(join(REPO_ROOT, 'capo')), dagTemplates: readDagTemplates(join(REPO_ROOT, 'dags')) });
+  const metafile = await bundle({ entry: ENTRY, outfile: script, version, commit, capoFiles: readCapoDirectory(join(REPO_ROOT, 'capo')), dagTemplates: readDagTemplates(join(REPO_ROOT, 'dags')) });
   console.log(`bundled ${script} (${(statSync(script).size / 1024).toFixed(0)} KiB) in ${elapsed(start)}`);
 
   // Built beside dist (same filesystem) so the final move is a rename.
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     binary: BINARY_NAME,
     sha256: sha256File(binary),
     size: statSync(binary).size,
+    packages: bundledPackages(metafile),
   };
   writeFileAtomic(join(DIST_DIR, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   console.log(

@@ -20,6 +20,8 @@ export interface BuildManifest {
   /** Hex sha256 of `binary`. */
   sha256: string;
   size: number;
+  /** The npm packages bundled into it, with their licences (build/packages.ts). */
+  packages?: { name: string; version: string; license: string }[];
 }
 
 /** The string every tool prints for --version (see shared/buildinfo.ts VERSION_STRING). */

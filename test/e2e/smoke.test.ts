@@ -89,6 +89,15 @@ describe('the multi-call binary on a node without Node.js', () => {
     expect(readdirSync(out).some((f) => f.endsWith('.qa.json'))).toBe(true);
   });
 
+  it('MANIFEST.json records every bundled npm package with its version and licence', () => {
+    const names = (manifest.packages ?? []).map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['yargs', 'pino', 'amqplib', 'csv-parse', 'fast-xml-parser', 'ajv', 'jpeg-js']));
+    for (const p of manifest.packages ?? []) {
+      expect(p.version, p.name).toMatch(/^\d+\.\d+\.\d+/);
+      expect(p.license, p.name).not.toBe('UNKNOWN');
+    }
+  });
+
   it('vlass-jobs --help lists every tool; without arguments it is a usage error', () => {
     const help = run(bin, 'vlass-jobs', ['--help']);
     expect(help.status).toBe(0);
