@@ -7,7 +7,7 @@
  * signals.test.ts. Each outcome is counted for the reliability report (helpers/tally.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,33 @@ describe.each(['annotateQa', 'annotateQaSE', 'create-component-list', 'annotateQ
     tally({ area: 'fault', subject: tool, trial: 'output not writable', outcome: outcome(r.status, r.signal) });
     expect(r.status, r.stderr).toBe(73);
     expect(readdirSync(out)).toEqual(['file']);
+  });
+
+  it('a full disk under --out: 74, nothing partial left (a full tmpfs, when running as root; skipped otherwise)', () => {
+    const c = theCase();
+    const { input, out } = fresh(c);
+    if (process.getuid?.() !== 0 || spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', out]).status !== 0) {
+      console.warn(`${tool}: full-disk case skipped: mounting a small tmpfs needs root`);
+      return;
+    }
+    try {
+      // Filled to the last byte: every write of the tool fails with ENOSPC.
+      const filler = join(out, 'filler');
+      writeFileSync(filler, '');
+      for (let chunk = 65536; chunk >= 1; chunk >>= 1) {
+        try {
+          for (;;) appendFileSync(filler, Buffer.alloc(chunk));
+        } catch {
+          // this size no longer fits: try smaller
+        }
+      }
+      const r = run(c, input, out);
+      tally({ area: 'fault', subject: tool, trial: 'disk full', outcome: outcome(r.status, r.signal) });
+      expect(r.status, r.stderr).toBe(74);
+      expect(readdirSync(out)).toEqual(['filler']);
+    } finally {
+      spawnSync('umount', [out]);
+    }
   });
 
   it('SIGKILL part way, then a re-run: succeeds with the same outputs as a clean run, no temporaries left', async () => {
