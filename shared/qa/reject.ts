@@ -11,7 +11,8 @@
  * A failure in phase 1 removes what this call placed (the sources were never touched) and
  * throws. A failure in phase 2 leaves that file in both places (never in neither) and
  * throws, naming it. An interrupted run is repaired by re-running: a destination identical to
- * its source (same size and SHA-256) counts as already placed.
+ * its source (same size and SHA-256, or another name of the same file) counts as already
+ * placed, and a source already released with its file in QA_REJECTED counts as moved.
  *
  * A destination that exists and differs from its source is never overwritten: the move is
  * refused before anything is done (OutputError, 73).
@@ -57,6 +58,8 @@ interface Plan {
   /** The destination already holds identical content (or is the same file). */
   identical: boolean;
   sameFile: boolean;
+  /** An interrupted earlier move released this source already: only the destination is left. */
+  released?: boolean;
 }
 
 /** Moves `files` into `<root>/QA_REJECTED/` (created if needed). `root` must exist. */
@@ -108,14 +111,18 @@ function planMoves(files: readonly string[], directory: string): Plan[] {
     const clash = seen.get(name);
     if (clash !== undefined) throw new OutputError(`cannot move ${source} and ${clash} into ${directory}: both are named ${name}`);
     seen.set(name, source);
+    const dest = join(directory, name);
     let stat: Stats;
     try {
       stat = statSync(source);
     } catch (err) {
+      // Killed after releasing some sources, a move is finished by re-running it: a source that
+      // is gone with its file already in QA_REJECTED has been moved.
+      const moved = (err as NodeJS.ErrnoException).code === 'ENOENT' ? statIfFile(dest) : undefined;
+      if (moved) return { source, dest, stat: moved, identical: true, sameFile: false, released: true };
       throw fsError(err, source, 'reading');
     }
     if (!stat.isFile()) throw new InputMissingError(`${source}: not a regular file; only files are moved to ${REJECT_DIRECTORY}`);
-    const dest = join(directory, name);
     let destStat: Stats | undefined;
     try {
       destStat = statSync(dest);
@@ -128,6 +135,15 @@ function planMoves(files: readonly string[], directory: string): Plan[] {
       return { source, dest, stat, identical: true, sameFile };
     throw new OutputError(`${dest} already exists and differs from ${source}; refusing to overwrite it, nothing was moved (compare them and remove one)`);
   });
+}
+
+function statIfFile(path: string): Stats | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? st : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Phase 1 for one file: its complete copy (or link) at `dest`; the source untouched. */
@@ -212,11 +228,13 @@ function releaseSources(placed: { plan: Plan; how: PlacedBy }[], hooks: MoveHook
   const kept: string[] = [];
   const dirs = new Set<string>();
   for (const [i, { plan, how }] of placed.entries()) {
-    if (how === 'rename' || plan.sameFile) continue;
+    // Renamed, released before, or asked to move a file onto itself: no source name to remove.
+    // (A destination that is another name of the same file, left by an interrupted move, is released.)
+    if (how === 'rename' || plan.released || plan.source === plan.dest) continue;
     try {
       hooks.beforeRelease?.(plan.source, i);
       // A copy is only as good as the source it was taken from: if the source changed since, keep it.
-      if (how === 'copy' || how === 'identical') {
+      if (how === 'copy' || (how === 'identical' && !plan.sameFile)) {
         const now = statSync(plan.source);
         if (now.size !== plan.stat.size || now.mtimeMs !== plan.stat.mtimeMs) {
           kept.push(`${plan.source} (changed while being moved)`);

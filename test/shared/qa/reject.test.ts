@@ -3,13 +3,15 @@
  * overwritten one; failures simulated part way (before the 2nd file, a corrupted copy), and
  * a real move across filesystems (/tmp -> /dev/shm) when the machine has both.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IoError, JobError, OutputError } from '../../../shared/errors.js';
 import { moveToRejected } from '../../../shared/qa/reject.js';
 import { REJECT_DIRECTORY } from '../../../shared/qa/index.js';
 import { scratch, snapshot } from './images.js';
+import { REPO_ROOT } from '../../helpers/realdata.js';
 
 /** A product directory with three files of different sizes and contents. */
 function product(): { dir: string; files: string[]; before: Record<string, string> } {
@@ -180,3 +182,35 @@ describe('moveToRejected', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('moveToRejected killed at any point (SIGKILL: no clean-up runs)', () => {
+  const killer = join(REPO_ROOT, 'test', 'helpers', 'kill-during-move.ts');
+  const points = [
+    ...[0, 1, 2].map((i) => ['beforePlace', i, false] as const),
+    ...[0, 1, 2].map((i) => ['afterCopy', i, true] as const),
+    ...[0, 1, 2].map((i) => ['beforeRelease', i, false] as const),
+  ];
+  it.each(points)('killed at %s of file %i (copying: %s): every file intact in its old place or its new one, and a re-run completes the move', (hook, index, forceCopy) => {
+    const { dir, files } = product();
+    const contents = files.map((f) => readFileSync(f));
+    const killed = spawnSync(process.execPath, ['--import', 'tsx', killer, hook, String(index), dir, String(forceCopy), ...files], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const rejected = join(dir, REJECT_DIRECTORY);
+    files.forEach((f, i) => {
+      const moved = join(rejected, f.split('/').pop()!);
+      const where = [f, moved].filter((p) => existsSync(p));
+      expect(where.length, `${f}: never lost`).toBeGreaterThan(0);
+      for (const p of where) expect(readFileSync(p).equals(contents[i]), `${p}: complete`).toBe(true);
+    });
+    // Nothing but the files' own names (a half-written copy's temporary may remain, hidden: it never has a file's name).
+    const names = files.map((f) => f.split('/').pop()!);
+    for (const n of readdirSync(rejected).filter((n) => !n.startsWith('.'))) expect(names).toContain(n);
+    const again = moveToRejected(files, dir);
+    expect(again.files).toHaveLength(3);
+    files.forEach((f, i) => {
+      expect(existsSync(f)).toBe(false);
+      expect(readFileSync(join(rejected, f.split('/').pop()!)).equals(contents[i])).toBe(true);
+    });
+  }, 30_000);
+});
+
