@@ -62,6 +62,26 @@ describe.skipIf(skip)('split executable', () => {
     expect(readdirSync(imageDir(cache)).sort()).toEqual(['VLASS2.1.sb9.eb9.59000.5_split.ms', 'split-index.json']);
   }, 120_000);
 
+  it('SIGKILLed during the copy (no clean-up can run): nothing under the final name, and a re-run takes over and completes', async () => {
+    const cache = join(tmp, 'cache-kill');
+    const status = join(tmp, 'kill.jsonl');
+    const child = spawn(exe, ['--ms', ms, ...IMAGE, '--cache', cache, '--status-file', status, '--log-level', 'warn'], { env, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    const copying = () => existsSync(status) && readFileSync(status, 'utf8').includes('"state":"started","step":"split"');
+    for (let i = 0; i < 2000 && !copying(); i++) await sleep(5);
+    await sleep(150);
+    child.kill('SIGKILL');
+    await exited;
+    // Only a temporary and the dead run's lock: no split under its final name, no index entry.
+    expect(readdirSync(imageDir(cache)).filter((n) => !n.startsWith('.'))).toEqual([]);
+    const again = spawnSync(exe, ['--ms', ms, ...IMAGE, '--cache', cache, '--json', '--log-level', 'warn'], { env, encoding: 'utf8' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).outcomes[0]).toMatchObject({ state: 'split' });
+    // The killed run's taql may still be finishing its copy into the removed temporary: wait for it.
+    for (let i = 0; i < 200 && spawnSync('pgrep', ['-f', `taql.*${cache}`]).status === 0; i++) await sleep(50);
+    expect(readdirSync(imageDir(cache)).sort()).toEqual(['VLASS2.1.sb9.eb9.59000.5_split.ms', 'split-index.json']);
+  }, 120_000);
+
   it('on a full disk exits 74 and leaves no split, temporary or index entry (tmpfs, as root)', () => {
     const mount = join(tmp, 'small');
     mkdirSync(mount);
