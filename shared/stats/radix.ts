@@ -57,23 +57,14 @@ export function orderStatistics(data: FloatArray, ranksFor: (count: number) => r
   // Which bin holds each rank, and its rank inside the bin.
   const wanted = ranks.map((rank) => {
     if (!(Number.isInteger(rank) && rank >= 0 && rank < count)) throw new RangeError(`rank ${rank} outside [0, ${count})`);
-    let below = 0;
-    let bin = 0;
-    while (below + histogram[bin] <= rank) below += histogram[bin++];
-    return { bin, inBin: rank - below };
+    return locate(histogram, rank);
   });
   if (binned) {
     // Float32: a value is its 32-bit key, so counting the low 16 bits of the wanted bins' values
     // gives every rank and every threshold count exactly, without gathering or selecting.
     const bins = [...new Set([...wanted.map((w) => w.bin), ...boundaries.flatMap((b) => (b.bin < 0 ? [] : [b.bin]))])];
     const lows = countLowBits32(data as Float32Array, bins, options);
-    const values = wanted.map((w) => {
-      const low = lows.get(w.bin)!;
-      let below = 0;
-      let k = 0;
-      while (below + low[k] <= w.inBin) below += low[k++];
-      return keyToFloat32(((w.bin << 16) | k) >>> 0);
-    });
+    const values = wanted.map((w) => keyToFloat32(((w.bin << 16) | locate(lows.get(w.bin)!, w.inBin).bin) >>> 0));
     boundaries.forEach((b, i) => {
       if (b.bin < 0) return;
       const low = lows.get(b.bin)!;
@@ -81,13 +72,7 @@ export function orderStatistics(data: FloatArray, ranksFor: (count: number) => r
     });
     return { count, values, below: counted };
   }
-  const slotOfBin = new Int32Array(BINS).fill(-1);
-  const gathered: Float64Array[] = [];
-  for (const { bin } of wanted) {
-    if (slotOfBin[bin] >= 0) continue;
-    slotOfBin[bin] = gathered.length;
-    gathered.push(new Float64Array(histogram[bin]));
-  }
+  const { slotOfBin, gathered } = gatheringArrays(histogram, wanted.map((w) => w.bin));
   gather(data, slotOfBin, gathered, options);
   return { count, values: selectWanted(wanted, slotOfBin, gathered), below: counted };
 }
@@ -238,19 +223,11 @@ export function distanceOrderStatistics(data: FloatArray, center: number, bound:
   const ranks = ranksFor(count);
   if (count === 0) return { count, values: ranks.map(() => NaN), below: [] };
   const wanted = ranks.map((rank) => {
-    let below = 0;
-    let bin = 0;
-    while (below + histogram[bin] <= rank) below += histogram[bin++];
-    if (bin === overflow) throw new RangeError(`rank ${rank} lies beyond the distance bound ${bound}`);
-    return { bin, inBin: rank - below };
+    const found = locate(histogram, rank);
+    if (found.bin === overflow) throw new RangeError(`rank ${rank} lies beyond the distance bound ${bound}`);
+    return found;
   });
-  const slotOfBin = new Int32Array(BINS).fill(-1);
-  const gathered: Float64Array[] = [];
-  for (const { bin } of wanted) {
-    if (slotOfBin[bin] >= 0) continue;
-    slotOfBin[bin] = gathered.length;
-    gathered.push(new Float64Array(histogram[bin]));
-  }
+  const { slotOfBin, gathered } = gatheringArrays(histogram, wanted.map((w) => w.bin));
   const filled = new Int32Array(gathered.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
@@ -281,10 +258,7 @@ function selectWanted(wanted: { bin: number; inBin: number }[], slotOfBin: Int32
     if (float32 && bin.length >= COUNTING_MIN) {
       let low = counted.get(w.bin);
       if (!low) counted.set(w.bin, (low = lowHistogram32(bin)));
-      let below = 0;
-      let k = 0;
-      while (below + low[k] <= w.inBin) below += low[k++];
-      values[w.i] = keyToFloat32(((w.bin << 16) | k) >>> 0);
+      values[w.i] = keyToFloat32(((w.bin << 16) | locate(low, w.inBin).bin) >>> 0);
       previous = undefined;
       continue;
     }
@@ -293,6 +267,26 @@ function selectWanted(wanted: { bin: number; inBin: number }[], slotOfBin: Int32
     previous = w;
   }
   return values;
+}
+
+/** The bin holding the 0-based `rank` of the histogram's values, and the rank inside it. */
+function locate(histogram: Uint32Array, rank: number): { bin: number; inBin: number } {
+  let below = 0;
+  let bin = 0;
+  while (below + histogram[bin] <= rank) below += histogram[bin++];
+  return { bin, inBin: rank - below };
+}
+
+/** One array per bin to gather into, sized from the histogram; slotOfBin maps a bin to its array (-1: not gathered). */
+function gatheringArrays(histogram: Uint32Array, bins: Iterable<number>): { slotOfBin: Int32Array; gathered: Float64Array[] } {
+  const slotOfBin = new Int32Array(BINS).fill(-1);
+  const gathered: Float64Array[] = [];
+  for (const bin of bins) {
+    if (slotOfBin[bin] >= 0) continue;
+    slotOfBin[bin] = gathered.length;
+    gathered.push(new Float64Array(histogram[bin]));
+  }
+  return { slotOfBin, gathered };
 }
 
 const binBits = new Uint32Array(2);
@@ -337,13 +331,7 @@ export function medianAndMad32(data: Float32Array, excludeZeros: boolean): { cou
   const count = histogram32(new Uint32Array(data.buffer, data.byteOffset, data.length), histogram, excludeZeros ? 1 : 0, 0x7f800000);
   if (count === 0) return { count, median: NaN, mad: NaN };
   const middle = count % 2 === 1 ? [(count - 1) >> 1] : [(count >> 1) - 1, count >> 1];
-  const binOfRank = (rank: number) => {
-    let below = 0;
-    let bin = 0;
-    while (below + histogram[bin] <= rank) below += histogram[bin++];
-    return { bin, inBin: rank - below };
-  };
-  const medianBins = middle.map(binOfRank);
+  const medianBins = middle.map((rank) => locate(histogram, rank));
   // The median lies in [centerLow, centerHigh]; each bin's distances in [nearest, farthest].
   const centerLow = binRange32(medianBins[0].bin)[0];
   const centerHigh = binRange32(medianBins[medianBins.length - 1].bin)[1];
@@ -366,20 +354,12 @@ export function medianAndMad32(data: Float32Array, excludeZeros: boolean): { cou
   };
   const madLow = reached('nearest');
   const madHigh = reached('farthest');
-  const slotOfBin = new Int32Array(BINS).fill(-1);
-  const gathered: Float64Array[] = [];
   let definitelyCloser = 0;
-  const take = (bin: number) => {
-    if (slotOfBin[bin] >= 0) return;
-    slotOfBin[bin] = gathered.length;
-    gathered.push(new Float64Array(histogram[bin]));
-  };
-  for (const b of medianBins) take(b.bin);
   const candidateBins = bins.filter((b) => {
     if (b.farthest < madLow) definitelyCloser += b.n;
     return b.farthest >= madLow && b.nearest <= madHigh;
   });
-  for (const b of candidateBins) take(b.bin);
+  const { slotOfBin, gathered } = gatheringArrays(histogram, [...medianBins.map((b) => b.bin), ...candidateBins.map((b) => b.bin)]);
   gather32(data, slotOfBin, gathered, new Int32Array(gathered.length), excludeZeros ? 1 : 0, 0x7f800000);
 
   const median = medianOfSelected(selectWanted(medianBins, slotOfBin, gathered, true));
