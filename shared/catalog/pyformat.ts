@@ -47,6 +47,10 @@ export function pyInteger(n: number, width: number): string {
  */
 function roundHalfEven(magnitude: number, decimals: number): string {
   const rounded = magnitude.toFixed(decimals);
+  // An exact tie (...d5000... in decimal) needs a binary fraction of at most decimals + 1 bits:
+  // anything else toFixed already rounds correctly, and the 100-digit expansion is the slow part.
+  const scaled = magnitude * 2 ** (decimals + 1);
+  if (!Number.isInteger(scaled) || !Number.isFinite(scaled)) return rounded;
   const expansion = magnitude.toFixed(100);
   const cut = expansion.indexOf('.') + (decimals === 0 ? 0 : decimals + 1);
   const rest = expansion.slice(decimals === 0 ? cut + 1 : cut);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeVlassCatalog } from '../catalog/index.js';
 import { DataError } from '../errors.js';
 import { writeFitsImage } from '../fits/index.js';
-import { readSinglePlane, type ImagePlane } from '../vlass/image.js';
+import { openPixelSampler, readPlaneHeader, readSinglePlane, type ImagePlane } from '../vlass/image.js';
 import { type DiscoveredProduct } from '../vlass/index.js';
 import { findSources, type FindSourcesOptions, type StageTiming } from '../sources/index.js';
 import type { CatalogContext, Component, RestoringBeam } from '../sources/types.js';
@@ -53,8 +53,9 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   const beam = beamFromHeader(header);
   if (!beam) throw new DataError(`${files.image}: no BMAJ/BMIN beam keywords; the finder needs the restoring beam`);
   const rms = options.useRmsImage && files.rms ? readSinglePlane(files.rms, 'rms image', image) : undefined;
-  const alpha = readSinglePlane(files.alpha, 'alpha image', image);
-  const alphaError = readSinglePlane(files.alphaError, 'alpha.error image', image);
+  // The spectral index images are checked now and read later, only at the components' pixels.
+  readPlaneHeader(files.alpha, 'alpha image', image);
+  readPlaneHeader(files.alphaError, 'alpha.error image', image);
 
   options.onStage('finding');
   const restoring: RestoringBeam = { majDeg: beam.majorArcsec / 3600, minDeg: beam.minorArcsec / 3600, paDeg: beam.positionAngleDeg };
@@ -66,16 +67,23 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   for (const t of found.timings) options.onStage(`finding: ${t.stage}`, { ms: Math.round(t.ms) });
 
   const reference = { ra: image.header.requireNumber('CRVAL1'), dec: image.header.requireNumber('CRVAL2') };
-  addVlassColumns(found.components, {
-    name: product.name,
-    dateObs: image.header.getString('DATE-OBS') ?? '',
-    referenceRaDeg: reference.ra,
-    referenceDecDeg: reference.dec,
-    alpha: alpha.data,
-    alphaError: alphaError.data,
-    width: image.width,
-    height: image.height,
-  });
+  const alpha = openPixelSampler(files.alpha, 'alpha image', image);
+  const alphaError = openPixelSampler(files.alphaError, 'alpha.error image', image);
+  try {
+    addVlassColumns(found.components, {
+      name: product.name,
+      dateObs: image.header.getString('DATE-OBS') ?? '',
+      referenceRaDeg: reference.ra,
+      referenceDecDeg: reference.dec,
+      alpha: alpha.nearest,
+      alphaError: alphaError.nearest,
+      width: image.width,
+      height: image.height,
+    });
+  } finally {
+    alpha.close();
+    alphaError.close();
+  }
 
   options.onStage('writing');
   const names = catalogOutputNames(product.stem);

@@ -10,14 +10,18 @@ import type { Component } from '../sources/types.js';
 import type { ProductName } from '../vlass/naming.js';
 import type { FloatArray } from '../stats/index.js';
 
+/** The value at the pixel nearest (x, y), 0-based; NaN off the image. */
+export type NearestPixel = (x: number, y: number) => number;
+
 export interface VlassColumnInputs {
   name: ProductName;
   /** DATE-OBS of the detection image (ISO 8601). */
   dateObs: string;
   referenceRaDeg: number;
   referenceDecDeg: number;
-  alpha: FloatArray;
-  alphaError: FloatArray;
+  /** The spectral index image and its error: whole planes, or samplers of the nearest pixel. */
+  alpha: FloatArray | NearestPixel;
+  alphaError: FloatArray | NearestPixel;
   width: number;
   height: number;
 }
@@ -43,6 +47,10 @@ export function sampleNearest(plane: FloatArray, width: number, height: number, 
   return plane[iy * width + ix];
 }
 
+function valueAt(source: FloatArray | NearestPixel, size: { width: number; height: number }, x: number, y: number): number {
+  return typeof source === 'function' ? source(x, y) : sampleNearest(source, size.width, size.height, x, y);
+}
+
 /** RA difference in degrees, wrapped into (-180, 180] so a field across RA 0 stays small. */
 function raOffset(ra: number, ref: number): number {
   let d = ra - ref;
@@ -61,8 +69,8 @@ export function addVlassColumns(components: Component[], inputs: VlassColumnInpu
       obsDate: date,
       tile,
       pointing: inputs.name.phaseCenter,
-      alpha: sampleNearest(inputs.alpha, inputs.width, inputs.height, x, y),
-      alphaErr: sampleNearest(inputs.alphaError, inputs.width, inputs.height, x, y),
+      alpha: valueAt(inputs.alpha, inputs, x, y),
+      alphaErr: valueAt(inputs.alphaError, inputs, x, y),
       offsetRa: raOffset(c.ra.value, inputs.referenceRaDeg),
       offsetDec: c.dec.value - inputs.referenceDecDeg,
     };

@@ -5,7 +5,9 @@
  * (3722x3722x1x1). Anything else is bad input data (DataError, 65) naming the file and its shape.
  */
 import type { FitsHeader, ImageLayout } from '../fits/index.js';
-import { FitsReader, shapeText } from '../fits/index.js';
+import { closeSync } from 'node:fs';
+import { FitsReader, decodePixels, shapeText } from '../fits/index.js';
+import { openForReading, readExactlyInto } from '../io/open.js';
 import { DataError } from '../errors.js';
 import type { FloatArray } from '../stats/index.js';
 import { Wcs, headerSource, pixelScaleArcsec } from '../wcs/index.js';
@@ -89,4 +91,40 @@ export function imageCellArcsec(image: ImagePlane, fallbackArcsec: number): numb
     return Math.sqrt(x * y);
   }
   return fallbackArcsec;
+}
+
+/** Values of an image at chosen pixels, read one by one: for images needed only at a few places. */
+export interface PixelSampler {
+  /** The value at the pixel nearest (x, y), 0-based; NaN off the image. */
+  nearest(x: number, y: number): number;
+  close(): void;
+}
+
+/**
+ * Opens `path` for sampling, its shape checked against `sameGridAs` now (before any work that
+ * would be wasted on a bad file). The spectral index images of an SE product are needed only at
+ * each component's pixel: a few thousand 4-byte reads instead of two 147 MiB planes.
+ */
+export function openPixelSampler(path: string, what: string, sameGridAs: ImagePlane): PixelSampler {
+  const reader = FitsReader.open(path);
+  let layout: ImageLayout;
+  try {
+    checkPlaneShape(path, what, reader.layout, sameGridAs);
+    layout = reader.layout;
+  } finally {
+    reader.close();
+  }
+  const fd = openForReading(path);
+  const pixel = Buffer.allocUnsafeSlow(8);
+  return {
+    nearest(x, y) {
+      const ix = Math.round(x);
+      const iy = Math.round(y);
+      if (!(ix >= 0 && iy >= 0 && ix < layout.width && iy < layout.height)) return NaN;
+      const bytes = layout.bytesPerPixel;
+      readExactlyInto(fd, pixel, bytes, layout.dataOffset + (iy * layout.width + ix) * bytes, path);
+      return decodePixels(pixel.subarray(0, bytes), layout.bitpix, layout.scaling)[0];
+    },
+    close: () => closeSync(fd),
+  };
 }

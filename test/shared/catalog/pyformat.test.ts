@@ -1,4 +1,5 @@
 /** Expected strings are Python 3's output for the same format and value. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pyExponential, pyFixed, pyInteger } from '../../../shared/catalog/pyformat.js';
 
@@ -40,5 +41,34 @@ describe("Python '%.5e' and '%4d'", () => {
     expect(pyInteger(-1, 4)).toBe('  -1');
     expect(pyInteger(12345, 4)).toBe('12345');
     expect(() => pyInteger(1.5, 4)).toThrow(RangeError);
+  });
+});
+
+describe('pyFixed against the full decimal expansion (round half to even, as Python)', () => {
+  /** The reference: the exact expansion (toFixed(100) is exact for these magnitudes), rounded by hand. */
+  function reference(x: number, decimals: number): string {
+    const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+    const magnitude = Math.abs(x);
+    const expansion = magnitude.toFixed(100);
+    const point = expansion.indexOf('.');
+    const kept = expansion.slice(0, point + (decimals === 0 ? 0 : decimals + 1));
+    const rest = expansion.slice(point + 1 + decimals);
+    const tie = /^50*$/.test(rest);
+    const up = rest[0] > '5' || (rest[0] === '5' && !tie) || (tie && Number(kept.replace('.', '').at(-1)) % 2 === 1);
+    const digits = kept.replace('.', '');
+    const bumped = up ? (BigInt(digits) + 1n).toString().padStart(digits.length, '0') : digits;
+    const whole = bumped.slice(0, bumped.length - decimals) || '0';
+    const text = decimals === 0 ? whole : `${whole}.${bumped.slice(bumped.length - decimals)}`;
+    return `${sign}${text}`;
+  }
+
+  it('gives the same digits for random values and for short binary fractions (where ties live)', () => {
+    const values = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 0, max: 20 })).map(([m, k]) => m / 2 ** k));
+    fc.assert(
+      fc.property(values, fc.integer({ min: 0, max: 14 }), (x, d) => {
+        expect(pyFixed(x, d)).toBe(reference(x, d));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
