@@ -99,7 +99,7 @@ export interface CommandSpec<F extends FlagSpecs, P extends FlagSpecs> {
 
 /** A tool with commands (vlass-dag, vlass-events). */
 export interface MultiToolSpec extends ToolMeta {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command checks its own
+  // `any`: each command declares and checks its own argument types (defineCommand).
   commands: Readonly<Record<string, CommandSpec<any, any>>>;
 }
 

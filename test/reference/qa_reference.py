@@ -99,7 +99,7 @@ def write_edge_product():
     header = ql_header(width, height)
     fits.PrimaryHDU(img.astype(np.float32).reshape(1, 1, height, width), header=header).writeto(EDGE_PBCOR, overwrite=True)
     # float64 (BITPIX -64), so that pixels can sit exactly at 120/168/200 uJy: float32 cannot
-    # hold those values and rounds them below the levels (see shared/qa/rmsMetrics.ts).
+    # hold those values and rounds them below the levels (see shared/qa/continuum/rms.ts).
     fits.PrimaryHDU(rms.astype(np.float64).reshape(1, 1, height, width), header=header).writeto(EDGE_RMS, overwrite=True)
 
 

@@ -95,7 +95,7 @@ export class PlaneScanner {
   }
 }
 
-/** A plane as measured, before the beam and flag judgement (cubeRules.ts judgePlanes). */
+/** A plane as measured, before the beam and flag judgement (rules.ts judgePlanes). */
 export type MeasuredPlane = Omit<CubePlaneResult, 'expectedBmajArcsec' | 'expectedBminArcsec' | 'bmajDeviation' | 'bminDeviation' | 'rejected' | 'reasons'>;
 
 export interface PlaneProgress {

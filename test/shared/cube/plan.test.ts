@@ -1,6 +1,6 @@
 /**
- * What cube QA reads from headers (shared/qa/cubeLayout.ts, cubeBeams.ts) and how it finds a
- * cube's windows (cubeDiscover.ts): the Stokes I plane wherever the STOKES axis puts it, the
+ * What cube QA reads from headers (shared/cube/plan.ts, shared/fits/beams.ts) and how it finds a
+ * cube's windows (shared/cube/discover.ts): the Stokes I plane wherever the STOKES axis puts it, the
  * frequencies, header beams vs CASA BEAMS tables (units, shared beams), and every bad-input case
  * as a DataError (65) naming the file.
  */

@@ -1,5 +1,5 @@
 /**
- * Cube plane measurement (shared/qa/cubeLayout.ts, cubeMeasure.ts, cubeRules.ts) against values
+ * Cube plane measurement (shared/cube/plan.ts, shared/qa/cube/measure.ts and rules.ts) against values
  * computed independently with numpy/astropy (test/reference/qa_cube_reference.py ->
  * qa_cube_reference.json) on the committed small fixture cube (fixtures/vlass/small/cc) and on
  * the committed multi-plane cube with a CASA BEAMS table (qa_cube_reference.multi.fits); the

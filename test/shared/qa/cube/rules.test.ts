@@ -1,5 +1,5 @@
 /**
- * Cube plane judgement (shared/qa/cubeRules.ts): the beam tolerance at, just below and just
+ * Cube plane judgement (shared/qa/cube/rules.ts): the beam tolerance at, just below and just
  * above 20% on both sides of the expected beam, for both axes; the flagged fraction at 0.8 and
  * around it; the reference plane (median, lowest, who may vote); shared and missing beams; the
  * product rules and the CAPO settings, all with the real capo/defaults-annotateQaSECube.properties.
