@@ -13,11 +13,13 @@ import { benchCubeCatalog } from './cube-catalog.bench.js';
 import { benchAnnotateQa } from './annotate-qa.bench.js';
 import { benchEvents } from './events.bench.js';
 import { benchSplit } from './split.bench.js';
+import { benchStartup } from './startup.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
   'image-stats': benchImageStats,
   'annotate-qa': benchAnnotateQa,
+  startup: benchStartup,
   'cube-qa': benchCubeQa,
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
