@@ -20,7 +20,7 @@ import { machineLine, measure, table } from './lib/measure.js';
 const OUT = join('bench', 'out');
 const PYTHON = '/usr/bin/python3';
 
-const NUMPY_SCRIPT = `
+export const NUMPY_SCRIPT = `
 import json, sys, warnings
 import numpy as np
 from astropy.io import fits

@@ -14,12 +14,14 @@ import { benchAnnotateQa } from './annotate-qa.bench.js';
 import { benchEvents } from './events.bench.js';
 import { benchSplit } from './split.bench.js';
 import { benchStartup } from './startup.bench.js';
+import { benchScaling } from './scaling.bench.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'casa-verdict': benchCasaVerdict,
   'image-stats': benchImageStats,
   'annotate-qa': benchAnnotateQa,
   startup: benchStartup,
+  scaling: benchScaling,
   'cube-qa': benchCubeQa,
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
