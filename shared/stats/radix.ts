@@ -3,11 +3,15 @@
  *   1. a histogram of the top 16 bits of each kept value's order-preserving key (IEEE bits,
  *      sign-flipped so that unsigned order is numeric order) says which of 65,536 bins holds
  *      each wanted rank, and its rank inside the bin;
- *   2. the values of just those bins are gathered and selected exactly (select.ts).
+ *   2. for float32 values, whose 32-bit key is the value, the low 16 bits of just those bins'
+ *      values are counted, which gives each rank exactly; for float64 values and distances, the
+ *      values of those bins are gathered and selected exactly (select.ts).
  * A bin spans 1/128 of an octave for float32 (1/16 for float64), so on image data the gathered
  * values are a tiny fraction of the array; the answer is the same order statistic a full
  * selection gives, bit for bit. The `distanceFrom` mode ranks |v - center| computed in float64
- * (the MAD's deviations) the same way, without storing them.
+ * (the MAD's deviations) the same way, without storing them; medianAndMad32 does a float32
+ * image's median and MAD in two passes in all. Used by stats/quantiles.ts and mad.ts from
+ * RADIX_MIN_LENGTH values on.
  */
 import { selectInPlace } from './select.js';
 import type { FloatArray } from './sample.js';
