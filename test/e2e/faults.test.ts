@@ -208,3 +208,52 @@ describe.each(['annotateQa', 'annotateQaSE', 'create-component-list', 'annotateQ
     expect(r.stderr).toContain(join(capoDir, 'faulty.properties'));
   });
 });
+
+describe('the workflow tools under faults', () => {
+  const empty = () => mkdtempSync(join(tmp, 'wf-'));
+  /** Each tool with a command line that gets as far as its work, given a scratch directory. */
+  const lines: Record<string, (dir: string) => string[]> = {
+    split: (d) => ['--ms', join(d, 'missing.ms'), '--phase-center', 'J000000-023000', '--radius-deg', '1', '--epoch', 'VLASS2.1', '--tile', 'T10t01', '--cache', d],
+    'cache-products': (d) => ['--files', join(d, 'files.json'), '--destination', d],
+    'vlass-dag': (d) => ['lint', d],
+    'vlass-events': (d) => ['emit', '--workflow', 'quicklook', '--kind', 'workflow', '--state', 'done', '--results-dir', d],
+  };
+  const runTool = (tool: string, args: string[]) => spawnSync(join(bin, tool), [...args, '--log-level', 'warn'], { env, encoding: 'utf8', timeout: 60_000 });
+
+  it.each(Object.keys(lines))('%s: an output path that is a file, not a directory: 73', (tool) => {
+    const d = empty();
+    writeFileSync(join(d, 'file'), '');
+    const r = runTool(tool, [...lines[tool](d), '--out', join(d, 'file')]);
+    tally({ area: 'fault', subject: tool, trial: 'output not writable', outcome: outcome(r.status, r.signal) });
+    expect(r.status, r.stderr).toBe(73);
+  });
+
+  it.each(Object.keys(lines))('%s: a CAPO key of the wrong type (the events timeout every tool reads): 78, naming the key and the file', (tool) => {
+    const d = empty();
+    const capoDir = join(d, 'capo');
+    mkdirSync(capoDir);
+    const key = 'edu.nrao.vlass.events.amqp.connectTimeoutMs';
+    writeFileSync(join(capoDir, 'faulty.properties'), `${key} = twelve\n`);
+    const r = runTool(tool, [...lines[tool](d), '--out', d, '--capo-profile', 'faulty', '--capo-path', capoDir]);
+    tally({ area: 'fault', subject: tool, trial: 'CAPO key of the wrong type', outcome: outcome(r.status, r.signal) });
+    expect(r.status, r.stderr).toBe(78);
+    expect(r.stderr).toContain(key);
+    expect(r.stderr).toContain(join(capoDir, 'faulty.properties'));
+  });
+
+  it('vlass-dag: a truncated DAG file is 65 with the file and line; a truncated status file does not crash vlass-events tail', () => {
+    const d = empty();
+    writeFileSync(join(d, 'w.dag'), 'JOB a a.sub\nRETRY a 2 UNLESS-EX');
+    const lint = runTool('vlass-dag', ['lint', d, '--out', d]);
+    tally({ area: 'fault', subject: 'vlass-dag', trial: 'input truncated', outcome: outcome(lint.status, lint.signal) });
+    expect(lint.status, lint.stderr).toBe(65);
+    expect(lint.stderr).toContain('w.dag');
+    const status = join(d, 'status.jsonl');
+    writeFileSync(status, '{"time":"2026-12-02T00:00:00Z","tool":"split","event":"stage","stage":"splitt');
+    const tail = runTool('vlass-events', ['tail', status, '--out', d]);
+    tally({ area: 'fault', subject: 'vlass-events', trial: 'input truncated', outcome: outcome(tail.status, tail.signal) });
+    expect([0, 65]).toContain(tail.status);
+    expect(tail.signal).toBeNull();
+  });
+});
+
