@@ -31,6 +31,7 @@ import { parseCasaLogLine } from '../../shared/casa/logline.js';
 import { readPipelineManifest } from '../../shared/casa/manifest.js';
 import { scanCasaLog } from '../../shared/casa/logscan.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
+import { appendBeamTable, writeCube } from '../shared/qa/cubeFiles.js';
 import { flushTally, tally } from '../helpers/tally.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -152,6 +153,39 @@ describe('FITS', () => {
         }, file);
       }),
       params(Math.max(200, RUNS / 10)),
+    );
+  });
+});
+
+describe('CASA BEAMS tables', () => {
+  it('BEAMS tables: a multi-beam cube (CASAMBM = T, BEAMS extension) mutated past its pixels, the table read or 65', () => {
+    const file = join(tmp, 'fuzz-beams.fits');
+    writeCube(file, { freqs: 3, beam: null, casambm: true });
+    appendBeamTable(file, [0, 1, 2].flatMap((chan) => [0, 1, 2].map((pol) => ({ bmaj: 3 + chan, bmin: 2 + chan / 2, bpa: 10 * chan, chan, pol }))));
+    const bytes = readFileSync(file);
+    const imageEnd = bytes.length - 2 * 2880; // the extension's header and data blocks
+    const mutation = fc.oneof(
+      fc.integer({ min: imageEnd, max: bytes.length }).map((n) => (b: Buffer) => b.subarray(0, n)),
+      fc.tuple(fc.integer({ min: imageEnd, max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([i, v]) => (b: Buffer) => {
+        const c = Buffer.from(b);
+        c[i] = v;
+        return c;
+      }),
+    );
+    const mutated = join(tmp, 'fuzz-beams-mutated.fits');
+    fc.assert(
+      fc.property(mutation, (mutate) => {
+        writeFileSync(mutated, mutate(bytes));
+        classified(() => {
+          const r = FitsReader.open(mutated);
+          try {
+            readBeamTable(mutated, r.layout, r.fileSize);
+          } finally {
+            r.close();
+          }
+        }, mutated);
+      }),
+      params(Math.max(200, RUNS / 4)),
     );
   });
 });
