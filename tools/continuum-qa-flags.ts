@@ -1,7 +1,8 @@
 /**
  * The flags the continuum QA tools (annotateQa, annotateQaSE) share, defined once so that their
  * names, defaults and help stay the same; only the image they act on and the keywords stamped
- * differ, and are given. Also how both end: the result printed, the verdict's exit code.
+ * differ, and are given. Also how every QA tool ends (annotateQaSECube too): the result
+ * printed, the verdict's exit code.
  */
 import type { ToolContext } from '../shared/cli/run.js';
 import { ExitCode } from '../shared/errors.js';

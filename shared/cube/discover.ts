@@ -88,13 +88,7 @@ function fromFiles(given: readonly string[], flag: string): CubeProduct {
   }
   const stems = [...new Set(files.flatMap((f) => (f.name ? [f.name.stem] : [])))].sort();
   if (stems.length > 1) throw new UsageError(`the ${flag} files belong to ${stems.length} products (${stems.join(', ')}); QA one cube per run`);
-  const bySpw = new Map<number, string>();
-  for (const f of files) {
-    if (f.spw === undefined) continue;
-    const other = bySpw.get(f.spw);
-    if (other !== undefined) throw new UsageError(`spw${f.spw} is given twice (${other} and ${f.path}); give one file per window`);
-    bySpw.set(f.spw, f.path);
-  }
+  requireOneFilePerSpw(files, (spw, a, b) => `spw${spw} is given twice (${a} and ${b}); give one file per window`);
   const named = files.find((f) => f.name);
   return {
     stem: named ? named.name!.stem : basename(files[0].path).replace(/\.fits$/i, ''),
@@ -141,15 +135,21 @@ function fromWindowDirectories(dir: string, suffixes: readonly string[], flag: s
     if (found.length === 0) continue;
     const stems = [...new Set(found.map((f) => f.name!.stem))].sort();
     if (stems.length > 1) throw new UsageError(`${dir}/spwN/ hold ${stems.length} cube products (CC: ${stems.join(', ')}); choose one with ${flag}`);
-    const bySpw = new Map<number, string>();
-    for (const f of found) {
-      const other = bySpw.get(f.spw!);
-      if (other !== undefined) throw new UsageError(`spw${f.spw} is found twice (${other} and ${f.path}); keep one`);
-      bySpw.set(f.spw!, f.path);
-    }
+    requireOneFilePerSpw(found, (spw, a, b) => `spw${spw} is found twice (${a} and ${b}); keep one`);
     return { stem: stems[0], name: found[0].name, directory: dir, files: sortBySpw(found), searched: true };
   }
   return undefined;
+}
+
+/** UsageError (64) when two files claim one spectral window. */
+function requireOneFilePerSpw(files: readonly CubeFile[], twice: (spw: number, first: string, second: string) => string): void {
+  const bySpw = new Map<number, string>();
+  for (const f of files) {
+    if (f.spw === undefined) continue;
+    const other = bySpw.get(f.spw);
+    if (other !== undefined) throw new UsageError(twice(f.spw, other, f.path));
+    bySpw.set(f.spw, f.path);
+  }
 }
 
 function isWindowName(file: string, suffix: string): boolean {

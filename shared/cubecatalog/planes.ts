@@ -58,6 +58,7 @@ export async function findCubePlanes(options: { dir: string; cube?: string }): P
 }
 
 function windowPlanes(product: CubeProduct): CubePlanes {
+  const unreadable: string[] = [];
   const planes = product.files.flatMap((file) => {
     let plan: CubeFilePlan;
     try {
@@ -65,11 +66,12 @@ function windowPlanes(product: CubeProduct): CubePlanes {
     } catch (err) {
       // A window that cannot be read is skipped with its reason, as cube QA rejects it; the others are measured.
       if (!(err instanceof DataError)) throw err;
-      return [unreadablePlane(file.path, file.spw ?? null, err.message)];
+      unreadable.push(`unreadable: ${err.message}`);
+      return [skippedPlane(file.path, file.spw ?? null, unreadable[unreadable.length - 1])];
     }
     return plan.planes.map((p) => planeOf(plan, p, file.spw ?? null, plan.planes.length === 1 ? `spw${file.spw}` : `spw${file.spw}_${p.planeIndex}`));
   });
-  if (planes.every((p) => p.indices.length === 0 && p.rejected && p.reasons[0]?.startsWith('unreadable'))) throw new DataError(`no window of ${product.stem} can be read: ${planes.map((p) => p.reasons[0]).join('; ')}`);
+  if (unreadable.length === product.files.length) throw new DataError(`no window of ${product.stem} can be read: ${unreadable.join('; ')}`);
   return { mode: 'windows', stem: product.stem, dir: product.directory, planes, missingSpws: missingSpws(product), commonBeam: product.files[0].commonBeam, sharedHeaderBeam: false };
 }
 
@@ -89,8 +91,9 @@ function filePlanes(product: CubeProduct): CubePlanes {
   };
 }
 
-function unreadablePlane(file: string, spw: number | null, reason: string): CubePlane {
-  return { label: spw !== null ? `spw${spw}` : file, spw, file, planeIndex: 0, indices: [], shape: [], dataOffset: 0, freqHz: NaN, beam: null, beamSource: null, rejected: true, reasons: [`unreadable: ${reason}`] };
+/** A plane with no pixels to measure (its window missing or unreadable): rejected, with the reason. */
+export function skippedPlane(file: string, spw: number | null, reason: string): CubePlane {
+  return { label: spw !== null ? `spw${spw}` : file, spw, file, planeIndex: 0, indices: [], shape: [], dataOffset: 0, freqHz: NaN, beam: null, beamSource: null, rejected: true, reasons: [reason] };
 }
 
 function planeOf(plan: CubeFilePlan, p: PlanePlan, spw: number | null, label: string): CubePlane {

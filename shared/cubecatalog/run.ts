@@ -21,7 +21,7 @@ import type { Component } from '../sources/types.js';
 import { type FloatArray, medianAndMad } from '../stats/index.js';
 import { Wcs, headerSource } from '../wcs/index.js';
 import { type CubeCatalogRow, type PlaneColumn, formatCubeCatalog, frequencyText } from './csv.js';
-import type { CubePlane, CubePlanes } from './planes.js';
+import { type CubePlane, type CubePlanes, skippedPlane } from './planes.js';
 import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from './fit.js';
 import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
 import { applyCubeQa, readCubeQa } from './qaResult.js';
@@ -270,20 +270,7 @@ function defaultQa(input: CubePlanes): string | undefined {
 
 /** The product's planes, plus one placeholder per VLASS window with no file (a fixed column set). */
 function withMissing(input: CubePlanes): CubePlane[] {
-  const missing: CubePlane[] = input.missingSpws.map((spw) => ({
-    label: `spw${spw}`,
-    spw,
-    file: '',
-    planeIndex: 0,
-    indices: [],
-    shape: [],
-    dataOffset: 0,
-    freqHz: NaN,
-    beam: null,
-    beamSource: null,
-    rejected: true,
-    reasons: ['window file not found'],
-  }));
+  const missing = input.missingSpws.map((spw) => skippedPlane('', spw, 'window file not found'));
   return [...input.planes, ...missing].sort((a, b) => (a.spw ?? 0) - (b.spw ?? 0) || a.planeIndex - b.planeIndex);
 }
 

@@ -24,22 +24,20 @@ export function isDirectory(path: string): boolean {
 
 /** The visible regular files of `dir`, sorted by name; none when it cannot be read. */
 export function listFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => !n.startsWith('.') && isFile(join(dir, n))).sort();
+  return visibleEntries(dir, isFile);
 }
 
 /** The visible subdirectories of `dir`, sorted by name; none when it cannot be read. */
 export function listDirectories(dir: string): string[] {
+  return visibleEntries(dir, isDirectory);
+}
+
+function visibleEntries(dir: string, kind: (path: string) => boolean): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return [];
   }
-  return names.filter((n) => !n.startsWith('.') && isDirectory(join(dir, n))).sort();
+  return names.filter((n) => !n.startsWith('.') && kind(join(dir, n))).sort();
 }

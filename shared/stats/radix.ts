@@ -183,16 +183,15 @@ function gather32(data: Float32Array, slotOfBin: Int32Array, gathered: Float64Ar
   }
 }
 
-/** Pass 2: the kept values (or distances) of the wanted bins, into their arrays. */
+/**
+ * Pass 2 for float64 values and distances: the kept values (or distances) of the wanted bins,
+ * into their arrays. (Float32 values are counted by countLowBits32 instead.)
+ */
 function gather(data: FloatArray, slotOfBin: Int32Array, gathered: Float64Array[], options: RadixOptions): void {
   const dropZeros = options.excludeZeros === true;
   const dropInfinite = options.excludeInfinite === true;
   const center = options.distanceFrom;
   const filled = new Int32Array(gathered.length);
-  if (center === undefined && data instanceof Float32Array) {
-    gather32(data, slotOfBin, gathered, filled, dropZeros ? 1 : 0, dropInfinite ? 0x7f7fffff : 0x7f800000);
-    return;
-  }
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v !== v || (dropZeros && v === 0) || (dropInfinite && (v === Infinity || v === -Infinity))) continue;

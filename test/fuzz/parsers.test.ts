@@ -53,31 +53,33 @@ afterAll(flushTally);
 /** Runs a parser: returns what it returns, or checks that what it threw is one of ours, naming `source`. */
 function classified<T>(parse: () => T, source?: string): T | undefined {
   try {
-    const result = parse();
-    tally({ area: 'parser', subject, trial: 'case', outcome: 'accepted' });
-    return result;
+    return accepted(parse());
   } catch (err) {
-    if (!(err instanceof JobError)) throw new Error(`unclassified ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`, { cause: err });
-    tally({ area: 'parser', subject, trial: 'case', outcome: `rejected, exit ${err.exitCode}` });
-    expect(CODES.has(err.exitCode), `exit code ${err.exitCode}`).toBe(true);
-    if (source !== undefined) expect(err.message, 'names its input').toContain(source);
-    expect(err.message.length).toBeGreaterThan(0);
-    return undefined;
+    return rejected(err, source);
   }
 }
 
 async function classifiedAsync<T>(parse: () => Promise<T>, source: string): Promise<T | undefined> {
   try {
-    const result = await parse();
-    tally({ area: 'parser', subject, trial: 'case', outcome: 'accepted' });
-    return result;
+    return accepted(await parse());
   } catch (err) {
-    if (!(err instanceof JobError)) throw new Error(`unclassified ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`, { cause: err });
-    tally({ area: 'parser', subject, trial: 'case', outcome: `rejected, exit ${err.exitCode}` });
-    expect(CODES.has(err.exitCode)).toBe(true);
-    expect(err.message).toContain(source);
-    return undefined;
+    return rejected(err, source);
   }
+}
+
+function accepted<T>(result: T): T {
+  tally({ area: 'parser', subject, trial: 'case', outcome: 'accepted' });
+  return result;
+}
+
+/** The invariant: one of our error classes, a documented exit code, a message naming the input. */
+function rejected(err: unknown, source: string | undefined): undefined {
+  if (!(err instanceof JobError)) throw new Error(`unclassified ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`, { cause: err });
+  tally({ area: 'parser', subject, trial: 'case', outcome: `rejected, exit ${err.exitCode}` });
+  expect(CODES.has(err.exitCode), `exit code ${err.exitCode}`).toBe(true);
+  if (source !== undefined) expect(err.message, 'names its input').toContain(source);
+  expect(err.message.length).toBeGreaterThan(0);
+  return undefined;
 }
 
 /** What gets spliced into text: the inputs parsers meet at their edges. */

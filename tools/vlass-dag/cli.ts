@@ -73,14 +73,14 @@ export const vlassDagTool: MultiToolSpec = {
 };
 
 async function render(ctx: ToolContext, args: CommonArgs & FlagValues<typeof RENDER_FLAGS>): Promise<number> {
-  const template = workflowTemplate(args.workflow!);
+  const template = workflowTemplate(args.workflow);
   const out = ctx.outDir;
   if (!args.example && !args.params) throw new UsageError('give --params FILE (the manager\'s parameters) or --example');
   const params = args.example ? exampleParams(template, out) : readParams(args.params!);
   const env = args.env ?? environmentFrom(ctx.capo);
   const roots = [...ctx.capo.getList('edu.nrao.vlass.dag.allowedRoots', ['/lustre/aoc/cluster/pipeline']), ...(args.example ? [out] : [])];
   ctx.stage('rendering', { workflow: args.workflow, env, out });
-  const rendered = renderWorkflow({ workflow: args.workflow!, template, params, capo: ctx.capo, env, out, allowedRoots: roots, knownExecutables: lintOptions(ctx, args).knownExecutables });
+  const rendered = renderWorkflow({ workflow: args.workflow, template, params, capo: ctx.capo, env, out, allowedRoots: roots, knownExecutables: lintOptions(ctx, args).knownExecutables });
   ctx.emitResult(rendered);
   ctx.report(`vlass-dag render: ${args.workflow} for ${env} in ${rendered.dir} (${rendered.files.length} files), lint clean.`);
   return ExitCode.OK;
@@ -114,7 +114,7 @@ function formatFinding(f: Finding): string {
 }
 
 async function lint(ctx: ToolContext, args: Targeted<typeof LINT_FLAGS>): Promise<number> {
-  const dagFile = findDagFile(args.target!);
+  const dagFile = findDagFile(args.target);
   const findings = lintDag(dagFile, lintOptions(ctx, args));
   for (const f of findings) ctx.print(formatFinding(f) + '\n');
   ctx.emitResult({ dagFile, findings });
@@ -124,7 +124,7 @@ async function lint(ctx: ToolContext, args: Targeted<typeof LINT_FLAGS>): Promis
 }
 
 async function run(ctx: ToolContext, args: Targeted<typeof RUN_FLAGS>): Promise<number> {
-  const dagFile = findDagFile(args.target!);
+  const dagFile = findDagFile(args.target);
   if (!Number.isInteger(args.maxJobs) || args.maxJobs < 1) throw new UsageError(`--max-jobs ${args.maxJobs}: a whole number >= 1`);
   ctx.stage('running', { dag: dagFile });
   const stages = readStageMap(dagFile);
@@ -170,7 +170,7 @@ interface Reported {
 }
 
 async function status(ctx: ToolContext, args: Targeted<typeof STATUS_FLAGS>): Promise<number> {
-  const dagFile = findDagFile(args.target!);
+  const dagFile = findDagFile(args.target);
   const memoFile = `${dagFile}.reported.json`;
   const workflow = args.workflow ?? basename(resolve(dagFile, '..')).replace(/[^A-Za-z0-9_-]/g, '_');
   const settings = eventsSettingsFrom(ctx.capo);
@@ -216,7 +216,7 @@ function reportChanges(view: DagView, memoFile: string, emit: (fields: EventFiel
 const STAGE_COLOURS: Record<string, string> = { 'gathering data': '#9ecae1', 'running casa': '#fdae6b', 'post casa work': '#a1d99b' };
 
 async function graph(ctx: ToolContext, args: Targeted<typeof GRAPH_FLAGS>): Promise<number> {
-  const dagFile = findDagFile(args.target!);
+  const dagFile = findDagFile(args.target);
   const dag = parseDag(readFileSync(dagFile, 'utf8'), dagFile);
   const stages = readStageMap(dagFile);
   const q = (s: string) => JSON.stringify(s);
@@ -242,7 +242,7 @@ async function graph(ctx: ToolContext, args: Targeted<typeof GRAPH_FLAGS>): Prom
 }
 
 async function submit(ctx: ToolContext, args: Targeted<typeof SUBMIT_FLAGS>): Promise<number> {
-  const dagFile = findDagFile(args.target!);
+  const dagFile = findDagFile(args.target);
   if (!onPath('condor_submit_dag')) {
     ctx.log.error({ exitCode: ExitCode.UNAVAILABLE }, 'condor_submit_dag is not on the PATH: submit from an HTCondor access point (here, use vlass-dag run)');
     return ExitCode.UNAVAILABLE;

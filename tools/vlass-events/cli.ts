@@ -23,10 +23,7 @@ import {
   readProductName,
   sourceOf,
   watchEvents,
-  type DagStage,
   type EventFields,
-  type EventKind,
-  type EventState,
   type VlassEvent,
 } from '../../shared/events/index.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
@@ -120,7 +117,7 @@ async function watch(ctx: ToolContext, args: CommonArgs & FlagValues<typeof WATC
 }
 
 async function tail(ctx: ToolContext, args: CommonArgs & FlagValues<typeof TAIL_FILE> & FlagValues<typeof TAIL_FLAGS>): Promise<number> {
-  const file = resolve(args.file!);
+  const file = resolve(args.file);
   const show = printer(ctx, args.json);
   let offset = 0;
   let partial = '';
@@ -172,9 +169,9 @@ async function replay(ctx: ToolContext, args: CommonArgs & FlagValues<typeof REP
 async function emit(ctx: ToolContext, args: CommonArgs & FlagValues<typeof EMIT_FLAGS>): Promise<number> {
   if ((args.state === undefined) === (args.dagStatus === undefined)) throw new UsageError('give exactly one of --state and --dag-status');
   const fields: EventFields = {
-    kind: args.kind as EventKind,
-    state: args.state !== undefined ? (args.state as EventState) : args.dagStatus === 0 ? 'done' : 'failed',
-    stage: args.stage as DagStage | undefined,
+    kind: args.kind,
+    state: args.state !== undefined ? args.state : args.dagStatus === 0 ? 'done' : 'failed',
+    stage: args.stage,
     node: args.node,
     step: args.step,
     image: args.image,
@@ -202,7 +199,7 @@ async function emit(ctx: ToolContext, args: CommonArgs & FlagValues<typeof EMIT_
   const publisher = new EventPublisher({
     settings,
     source: sourceOf(process.env.VLASS_NODE ? `vlass-events:${process.env.VLASS_NODE}` : 'vlass-events', VERSION_STRING),
-    workflow: { name: args.workflow!, ...(args.requestId ? { requestId: args.requestId } : {}) },
+    workflow: { name: args.workflow, ...(args.requestId ? { requestId: args.requestId } : {}) },
     log: ctx.log,
     statusFile: ctx.statusFile,
     print: { format: args.json ? 'json' : 'human', write: ctx.print },

@@ -42,6 +42,10 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
     unreadable.push({ file: file.path, spw: file.spw ?? null, reason: err.message });
     progress.warn(`rejected ${file.spw !== undefined ? `spw${file.spw}` : file.path}: cannot be read (${err.message})`, { file: file.path, spw: file.spw, reason: err.message });
   };
+  // Each file is set aside at most once (its header, or later its pixels), so this counts them.
+  const requireSomeReadable = () => {
+    if (unreadable.length === product.files.length) throw new DataError(`no window of ${product.stem} can be read: ${unreadable.map((u) => u.reason).join('; ')}`);
+  };
   const plans: CubeFilePlan[] = [];
   for (const file of product.files) {
     try {
@@ -51,7 +55,7 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
       setAside(file, err);
     }
   }
-  if (plans.length === 0) throw new DataError(`no window of ${product.stem} can be read: ${unreadable.map((u) => u.reason).join('; ')}`);
+  requireSomeReadable();
   checkSameGrid(plans);
   const total = plans.reduce((n, p) => n + p.planes.length, 0);
   for (const plan of plans)
@@ -77,8 +81,8 @@ export function cubeQa(product: CubeProduct, options: CubeQaOptions, progress: P
     undefined,
     (plan, err) => setAside(plan.file, err),
   );
+  requireSomeReadable();
   const readable = plans.filter((plan) => !unreadable.some((u) => u.file === plan.file.path));
-  if (readable.length === 0) throw new DataError(`no window of ${product.stem} can be read: ${unreadable.map((u) => u.reason).join('; ')}`);
 
   progress.stage('judging');
   const reference = chooseReference(measured, options.settings);
