@@ -11,8 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { bundle } from '../build/bundle.js';
-import { readCapoDirectory, VERSION, COMMIT } from '../shared/buildinfo.js';
+import { bundleJobs } from './lib/tool.js';
 import { FULL_DIR, generate } from '../fixtures/vlass/generate.js';
 import { FULL_PRESETS } from '../fixtures/vlass/presets.js';
 import { machineLine, measure, table } from './lib/measure.js';
@@ -51,8 +50,7 @@ export async function benchAnnotateQa(runs = 5): Promise<string> {
   const files = readdirSync(qlDir);
   const image = join(qlDir, files.find((f) => f.endsWith('.tt0.subim.fits'))!);
   const rms = join(qlDir, files.find((f) => f.endsWith('.tt0.rms.subim.fits'))!);
-  const tool = join(OUT, 'vlass-jobs.cjs');
-  await bundle({ entry: 'tools/main.ts', outfile: tool, version: VERSION, commit: COMMIT, capoFiles: readCapoDirectory() });
+  const tool = await bundleJobs(join(OUT, 'vlass-jobs.cjs'));
   const script = join(OUT, 'annotate_qa_numpy.py');
   execFileSync('sh', ['-c', `cat > ${script}`], { input: NUMPY_SCRIPT });
   const out = mkdtempSync(join(tmpdir(), 'bench-qa-'));

@@ -14,8 +14,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { bundle } from '../build/bundle.js';
-import { COMMIT, VERSION, readCapoDirectory } from '../shared/buildinfo.js';
+import { bundleJobs } from './lib/tool.js';
 import { measure, table, machineLine, median } from './lib/measure.js';
 import { mulberry32 } from './lib/random.js';
 import { generate, FULL_DIR } from '../fixtures/vlass/generate.js';
@@ -29,13 +28,6 @@ import { CUBE_STEM, type CatalogSource, readTruth, truthSources, writeContinuumC
 const OUT = join('bench', 'out', 'cube-catalog');
 const SIZE = 6202;
 const EXTRA = 1700;
-
-/** tools/main.ts bundled as the build bundles it (version, commit and CAPO defaults baked in). */
-async function bundleTool(): Promise<string> {
-  const outfile = join('bench', 'out', 'vlass-jobs.cjs');
-  await bundle({ entry: 'tools/main.ts', outfile, version: VERSION, commit: COMMIT, capoFiles: readCapoDirectory() });
-  return outfile;
-}
 
 /** The full cube, generated once (about 3 minutes on 2 cores). */
 async function fullCube(): Promise<string> {
@@ -81,7 +73,7 @@ export async function benchCubeCatalog(runs = 3): Promise<string> {
   const truthFile = join(ccDir, `${CUBE_STEM}.truth.csv`);
   const catalogFile = join(OUT, `${CUBE_STEM}.I.catalog.csv`);
   const components = writeBenchCatalog(catalogFile, truthFile);
-  const tool = await bundleTool();
+  const tool = await bundleJobs();
   const args = ['create-cube-component-list', '--dir', ccDir, '--catalog', catalogFile, '--out', OUT, '--log-level', 'warn'];
 
   // One run for the result object (per-plane times) and the output, then the measured ones.

@@ -17,8 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'n
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { bundle } from '../build/bundle.js';
-import { readCapoDirectory, VERSION, COMMIT } from '../shared/buildinfo.js';
+import { bundleJobs } from './lib/tool.js';
 import { FULL_DIR, generate } from '../fixtures/vlass/generate.js';
 import { FULL_PRESETS } from '../fixtures/vlass/presets.js';
 import { machineLine, measure, table } from './lib/measure.js';
@@ -48,13 +47,6 @@ for f in sorted(x for x in os.listdir(d) if x.endswith("${WINDOW_SUFFIX}")):
 print(json.dumps(out))
 `;
 
-async function bundleTools(): Promise<string> {
-  mkdirSync(OUT, { recursive: true });
-  const outfile = join(OUT, 'vlass-jobs.cjs');
-  await bundle({ entry: 'tools/main.ts', outfile, version: VERSION, commit: COMMIT, capoFiles: readCapoDirectory() });
-  return outfile;
-}
-
 async function fullCube(): Promise<string> {
   const dir = join(FULL_DIR, 'cc');
   const windows = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(WINDOW_SUFFIX)) : [];
@@ -64,7 +56,7 @@ async function fullCube(): Promise<string> {
 
 export async function benchCubeQa(runs = 3): Promise<string> {
   const cube = await fullCube();
-  const exe = await bundleTools();
+  const exe = await bundleJobs();
   const out = mkdtempSync(join(tmpdir(), 'bench-cube-qa-'));
   const args = ['annotateQaSECube', '--dir', cube, '--out', out, '--log-level', 'warn'];
 

@@ -10,6 +10,7 @@ import { benchImageStats } from './image-stats.bench.js';
 import { benchCubeQa } from './cube-qa.bench.js';
 import { benchSources } from './sources.bench.js';
 import { benchCubeCatalog } from './cube-catalog.bench.js';
+import { benchCubeAccuracy } from './cube-accuracy.bench.js';
 import { benchAnnotateQa } from './annotate-qa.bench.js';
 import { benchEvents } from './events.bench.js';
 import { benchSplit } from './split.bench.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   'cube-qa': benchCubeQa,
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
+  'cube-accuracy': benchCubeAccuracy,
   events: benchEvents,
   split: benchSplit,
 };
