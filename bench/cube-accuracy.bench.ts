@@ -32,7 +32,7 @@ import { readTruth, type TruthRow } from '../test/shared/cubecatalog/helpers.js'
 const OUT = join('bench', 'out', 'cube-accuracy');
 const SIZE = 3000;
 const SOURCES = 300;
-const SEEDS = [1, 2, 3, 4];
+const SEEDS = [1, 2, 3, 4, 5, 6];
 const SPWS = Array.from({ length: 16 }, (_, i) => i + 2);
 const MATCH_ARCSEC = 1.5;
 const CATALOG_CLEAR_ARCSEC = 6;

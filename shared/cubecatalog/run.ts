@@ -23,7 +23,8 @@ import { Wcs, headerSource } from '../wcs/index.js';
 import { type CubeCatalogRow, type PlaneColumn, formatCubeCatalog, frequencyText } from './csv.js';
 import { type CubePlane, type CubePlanes, skippedPlane } from './planes.js';
 import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from './fit.js';
-import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
+import { type Cov2, ZERO_COV, skyCovariance, skyJacobian } from './geometry.js';
+import { type NoiseMap, noiseMap } from './localNoise.js';
 import { applyCubeQa, readCubeQa } from './qaResult.js';
 import { type SpectralSettings, fitSpectralIndex } from './spectrum.js';
 import { catalogOutputNames } from '../vlass/products.js';
@@ -35,6 +36,8 @@ export interface CubeCatalogOptions {
   /** The cube QA result; default `<stem>.qa.json` beside the cube when present. */
   qa?: string;
   fit: FitSettings;
+  /** Which catalog components are modelled as point sources, and how each plane's local noise is mapped. */
+  model: ModelSettings;
   spectral: SpectralSettings;
   /** "create-cube-component-list 0.1.0 (commit)". */
   generator: string;
@@ -42,6 +45,17 @@ export interface CubeCatalogOptions {
   /** One call per plane, measured or skipped. */
   onPlane(plane: PlaneSummary, index: number, count: number): void;
   onWarning(message: string, detail?: Record<string, unknown>): void;
+}
+
+export interface ModelSettings {
+  /**
+   * A component is resolved when its fitted major axis exceeds the restoring beam's extent
+   * along it by more than this many times its error (E_Maj); otherwise it is measured as a
+   * point source.
+   */
+  resolvedSigmas: number;
+  /** Side of the boxes of the local noise map, in FWHMs of the plane's beam (major axis). */
+  noiseBoxBeams: number;
 }
 
 export interface PlaneSummary {
@@ -77,6 +91,8 @@ export interface CubeCatalogResult {
   alphaFitted: number;
   /** Components whose catalog shape had no deconvolved size (fitted as point sources). */
   pointFallbacks: number;
+  /** Components measured as point sources: not significantly resolved in the catalog, or with no deconvolved size. */
+  pointSources: number;
   /** Components with a flux in at least one plane. */
   measuredComponents: number;
   /** Components outside every measured plane (the cube does not cover them): nan throughout. */
@@ -89,7 +105,7 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
   options.onStage('reading catalog');
   const catalogPath = options.catalog ?? defaultCatalog(input);
   // Only ids, positions and intrinsic shapes are kept: the parsed catalog goes before the planes come.
-  const { ids, fitComponents, pointFallbacks } = catalogComponents(catalogPath);
+  const { ids, fitComponents, pointFallbacks, pointSources } = catalogComponents(catalogPath, options.model.resolvedSigmas);
   if (pointFallbacks > 0) options.onWarning(`${pointFallbacks} component(s) of ${basename(catalogPath)} have no deconvolved size (DC_Maj/DC_Min/DC_PA); fitted as point sources`, { pointFallbacks });
 
   const qaPath = options.qa ?? defaultQa(input);
@@ -139,7 +155,8 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
       const { data, width, height, wcs } = readPlane(buffer, plane);
       const beam: Cov2 = skyCovariance(plane.beam!.majorArcsec / 3600, plane.beam!.minorArcsec / 3600, plane.beam!.positionAngleDeg);
       const fit = fitPlane({ data, width, height, wcs, beam }, fitComponents, options.fit);
-      // After the fit: the MAD reorders the buffer.
+      // Errors scale with the noise where each component is; the summary gives the plane's MAD sigma.
+      const noise = planeNoiseMap(data, width, height, wcs, plane.beam!.majorArcsec, options.model.noiseBoxBeams);
       const sigma = medianAndMad(data, { consumeInput: true, excludeZeros: true }).madStd;
       for (let i = 0; i < n; i++) {
         if (fit.status[i] !== 'off-plane') onSomePlane[i] = 1;
@@ -147,8 +164,9 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
           if (fit.status[i] !== 'ok') summary.notMeasured[fit.status[i] as Exclude<FitStatus, 'ok'>] = (summary.notMeasured[fit.status[i] as Exclude<FitStatus, 'ok'>] ?? 0) + 1;
           continue;
         }
+        const local = noise.at(fit.x[i], fit.y[i]);
         flux[i] = fit.flux[i];
-        error[i] = fit.unitError[i] * sigma;
+        error[i] = fit.unitError[i] * (local > 0 ? local : sigma);
         measuredSomewhere[i] = 1;
         summary.measured++;
       }
@@ -191,7 +209,7 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
 
   options.onStage('writing');
   const output = join(options.outDir, `${input.stem}.cube_catalog.csv`);
-  const { fit, spectral } = options;
+  const { fit, model, spectral } = options;
   const text = formatCubeCatalog({
     stem: input.stem,
     generator: options.generator,
@@ -199,9 +217,10 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
       `Continuum catalog: ${basename(catalogPath)} (${n} components)`,
       `Cube QA: ${qaPath ? basename(qaPath) : 'none'}; planes with VLASSRJ = T in their header are skipped too`,
       `S_<plane>, E_S_<plane>: total flux density and 1-sigma error (Jy), linear least squares of the amplitude with position and deconvolved shape fixed, ` +
-        `convolved with the plane's beam (fit radius ${fit.fitRadiusFwhm} FWHM, blends within ${fit.blendRadiusFwhm} FWHM fitted jointly); nan = not measured`,
-      `Alpha_cube, E_Alpha_cube: weighted least squares of log10(S) on log10(nu / ${frequencyText(spectral.referenceFreqHz)} Hz) over planes with S > 0 and S/N >= ${spectral.minSnr} ` +
-        `(at least ${spectral.minPlanes}); error from the fit covariance, scaled by chi2/dof when above 1; N_planes = planes used`,
+        `convolved with the plane's beam (fit radius ${fit.fitRadiusFwhm} FWHM, blends within ${fit.blendRadiusFwhm} FWHM fitted jointly; ` +
+        `point source unless resolved by more than ${model.resolvedSigmas} E_Maj); error from the plane's local noise (MAD sigma in boxes of ${model.noiseBoxBeams} beams); nan = not measured`,
+      `Alpha_cube, E_Alpha_cube: power law S = A (nu / ${frequencyText(spectral.referenceFreqHz)} Hz)^alpha fitted in linear space to every measured plane (weights 1/E_S^2, none censored), ` +
+        `given when A has S/N >= ${spectral.minSnr} over at least ${spectral.minPlanes} planes; error from the fit covariance, scaled by chi2/dof when above 1; N_planes = planes used`,
     ],
     planes: columns,
     rows,
@@ -218,6 +237,7 @@ export function makeCubeCatalog(input: CubePlanes, options: CubeCatalogOptions):
     skippedPlanes: summaries.filter((p) => p.rejected).length,
     alphaFitted,
     pointFallbacks,
+    pointSources,
     measuredComponents: measuredSomewhere.reduce((a, b) => a + b, 0),
     // Only meaningful when some plane was measured: then a component off all of them lies outside the cube.
     offEveryPlane: summaries.some((p) => !p.rejected) ? onSomePlane.reduce((a, b) => a + (b ? 0 : 1), 0) : 0,
@@ -233,24 +253,65 @@ interface ComponentIds {
 }
 
 /** The catalog's components as the fit needs them: ids and sky position, intrinsic (deconvolved) covariance. */
-function catalogComponents(path: string): { ids: ComponentIds[]; fitComponents: FitComponent[]; pointFallbacks: number } {
+function catalogComponents(path: string, resolvedSigmas: number): { ids: ComponentIds[]; fitComponents: FitComponent[]; pointFallbacks: number; pointSources: number } {
   const components = componentsFromCatalog(readCatalog(path));
   const ids = components.map((c) => ({ gausId: c.gausId, islId: c.islId, raDeg: c.ra.value, decDeg: c.dec.value }));
-  return { ids, ...toFitComponents(components) };
+  return { ids, ...toFitComponents(components, resolvedSigmas) };
 }
 
-function toFitComponents(components: readonly Component[]): { fitComponents: FitComponent[]; pointFallbacks: number } {
+function toFitComponents(components: readonly Component[], resolvedSigmas: number): { fitComponents: FitComponent[]; pointFallbacks: number; pointSources: number } {
   let pointFallbacks = 0;
+  let pointSources = 0;
   const fitComponents = components.map((c) => {
     const maj = c.deconvolved.maj.value;
     const min = c.deconvolved.min.value;
     const pa = c.deconvolved.pa.value;
     let intrinsic = ZERO_COV;
     if (!(Number.isFinite(maj) && Number.isFinite(min) && Number.isFinite(pa))) pointFallbacks++;
-    else if (maj > 0 || min > 0) intrinsic = skyCovariance(Math.max(0, maj), Math.max(0, min), pa);
+    else if (isResolved(c, resolvedSigmas)) intrinsic = skyCovariance(Math.max(0, maj), Math.max(0, min), pa);
+    if (intrinsic === ZERO_COV) pointSources++;
     return { raDeg: c.ra.value, decDeg: c.dec.value, intrinsic };
   });
-  return { fitComponents, pointFallbacks };
+  return { fitComponents, pointFallbacks, pointSources };
+}
+
+/**
+ * Whether the continuum fit resolved a component significantly: its fitted major axis Maj
+ * exceeds the beam's extent along that axis, sqrt(Maj² − DC_Maj²) (deconvolution subtracts
+ * the beam's covariance), by more than `resolvedSigmas` × E_Maj. Deconvolved sizes are never
+ * negative, so a point source's noisy fit leaves a positive DC_Maj about half the time; a model
+ * that wide overestimates every plane's flux, more so where the beam is small.
+ * Without a size error (E_Maj 0 or missing) any positive DC_Maj counts as resolved.
+ */
+export function isResolved(c: Pick<Component, 'shape' | 'deconvolved'>, resolvedSigmas: number): boolean {
+  const dcMaj = c.deconvolved.maj.value;
+  if (!(dcMaj > 0)) return false;
+  const maj = c.shape.maj.value;
+  const error = c.shape.maj.error;
+  if (!(Number.isFinite(maj) && maj >= dcMaj && error > 0)) return true;
+  return maj - Math.sqrt(maj * maj - dcMaj * dcMaj) > resolvedSigmas * error;
+}
+
+/**
+ * The plane's local noise (localNoise.ts): boxes of `boxBeams` beam FWHMs, pixels sampled
+ * every half FWHM (at least every other pixel): the noise is correlated over the beam, so
+ * closer samples add little but time.
+ */
+function planeNoiseMap(data: FloatArray, width: number, height: number, wcs: Wcs, beamMajArcsec: number, boxBeams: number): NoiseMap {
+  const cellArcsec = pixelScaleArcsec(wcs, width, height);
+  const beamPixels = beamMajArcsec / cellArcsec;
+  const box = Math.max(MIN_NOISE_BOX, Math.round(boxBeams * beamPixels));
+  return noiseMap(data, width, height, box, Math.max(2, Math.floor(beamPixels / 2)));
+}
+
+/** Smallest noise box, pixels: 256 samples even for tiny beams. */
+const MIN_NOISE_BOX = 32;
+
+/** Geometric-mean pixel size at the plane's centre, arcsec. */
+function pixelScaleArcsec(wcs: Wcs, width: number, height: number): number {
+  const j = skyJacobian(wcs, (width - 1) / 2, (height - 1) / 2);
+  if (!j) throw new DataError(`the plane's centre has no sky position; cannot size its noise boxes`);
+  return Math.sqrt(Math.abs(j.a * j.d - j.b * j.c)) * 3600;
 }
 
 /** `<stem>.I.catalog.csv` beside the cube, else the SE product's catalog of the same tile. */

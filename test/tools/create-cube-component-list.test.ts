@@ -360,6 +360,34 @@ describe('one multi-plane cube (--cube) with a CASA BEAMS table', () => {
     expect(readFileSync(join(out, OUTPUT), 'utf8')).toContain('# chan0 = 2.028e9 Hz, rejected: no');
   });
 
+  it('errors follow the local noise: where a window is noisier (towards a pbcor edge), its components get larger errors', async () => {
+    const dir = join(root, 'rising-noise');
+    mkdirSync(dir);
+    const size = 240;
+    const noiseScale = (x: number) => 1 + (2 * x) / (size - 1);
+    const sources: SynthSource[] = [20, 60, 100, 140, 180, 220].flatMap((y) => [
+      { x: 30, y, s0Jy: 0.01, alpha: -0.7 },
+      { x: 210, y, s0Jy: 0.01, alpha: -0.7 },
+    ]);
+    const cube = writeSyntheticCube(dir, { size, seed: 9, noiseJy: 2e-4, noiseScale, sources, spws: [2, 6, 10, 14] });
+    const catalogFile = join(dir, `${CUBE_STEM}.I.catalog.csv`);
+    writeContinuumCatalog(catalogFile, synthCatalogSources(cube, sources));
+    // A small test plane: boxes of 8 beams (56 px at spw2), not the default 30, to map its noise.
+    const capo = join(root, 'capo-noise-box');
+    mkdirSync(capo);
+    writeFileSync(join(capo, 'dsoc-test.properties'), 'edu.nrao.vlass.createCubeComponentList.noiseBoxBeams = 8\n');
+    const out = outDir();
+    const r = await run(['--dir', dir, '--out', out, '--capo-profile', 'dsoc-test', '--capo-path', capo]);
+    expect(r.code, r.logText).toBe(0);
+    const result = readCatalog(join(out, OUTPUT));
+    for (const w of cube.windows) {
+      const errorAt = (x: number) => median(sources.flatMap((src, i) => (src.x === x ? [num(result, i, `E_S_spw${w.spw}`)] : [])));
+      // One plane-wide sigma would give a ratio of 1.
+      expect(errorAt(210) / errorAt(30), `spw${w.spw}`).toBeGreaterThan((noiseScale(210) / noiseScale(30)) * 0.85);
+      expect(errorAt(210) / errorAt(30), `spw${w.spw}`).toBeLessThan((noiseScale(210) / noiseScale(30)) * 1.15);
+    }
+  });
+
   it('a single header beam for every plane is used for all of them, with a warning', async () => {
     const file = join(root, 'shared-beam', `${CUBE_STEM}.multi.fits`);
     mkdirSync(join(root, 'shared-beam'));

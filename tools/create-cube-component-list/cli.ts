@@ -11,7 +11,7 @@ import { defineTool } from '../../shared/cli/run.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { ConfigError, ExitCode } from '../../shared/errors.js';
-import { type FitSettings, type PlaneSummary, type SpectralSettings, findCubePlanes, frequencyText, makeCubeCatalog } from '../../shared/cubecatalog/index.js';
+import { type FitSettings, type ModelSettings, type PlaneSummary, type SpectralSettings, findCubePlanes, frequencyText, makeCubeCatalog } from '../../shared/cubecatalog/index.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.createCubeComponentList';
 
@@ -31,6 +31,7 @@ export const createCubeComponentListTool = defineTool({
 
   async run(ctx, args) {
     const fit = fitSettings(ctx.capo);
+    const model = modelSettings(ctx.capo);
     const spectral = spectralSettings(ctx.capo);
     ctx.stage('discovering', { dir: args.dir, ...(args.cube ? { cube: args.cube } : {}) });
     const input = await findCubePlanes({ dir: args.dir, cube: args.cube });
@@ -40,6 +41,7 @@ export const createCubeComponentListTool = defineTool({
       catalog: args.catalog === undefined ? undefined : resolve(args.catalog),
       qa: args.qa === undefined ? undefined : resolve(args.qa),
       fit,
+      model,
       spectral,
       generator: `create-cube-component-list ${VERSION_STRING}`,
       onStage: (stage, detail) => ctx.stage(stage, detail),
@@ -83,6 +85,16 @@ export function fitSettings(capo: CapoConfig): FitSettings {
   return { fitRadiusFwhm: positive('fitRadiusFwhm'), blendRadiusFwhm: positive('blendRadiusFwhm'), minCoverage };
 }
 
+/** Point-source criterion and local-noise boxes from CAPO. */
+export function modelSettings(capo: CapoConfig): ModelSettings {
+  const key = (name: string) => `${CAPO_PREFIX}.${name}`;
+  const resolvedSigmas = capo.getNumber(key('resolvedSigmas'));
+  if (!(resolvedSigmas >= 0)) throw new ConfigError(`CAPO key ${key('resolvedSigmas')} must be >= 0 (0: any deconvolved size counts as resolved), got ${resolvedSigmas}`);
+  const noiseBoxBeams = capo.getNumber(key('noiseBoxBeams'));
+  if (!(noiseBoxBeams >= 5)) throw new ConfigError(`CAPO key ${key('noiseBoxBeams')} must be at least 5 beams (fewer gives a noisy noise estimate), got ${noiseBoxBeams}`);
+  return { resolvedSigmas, noiseBoxBeams };
+}
+
 /** The spectral-index fit's settings from CAPO. */
 export function spectralSettings(capo: CapoConfig): SpectralSettings {
   const key = (name: string) => `${CAPO_PREFIX}.${name}`;
@@ -91,6 +103,6 @@ export function spectralSettings(capo: CapoConfig): SpectralSettings {
   const minSnr = capo.getNumber(key('alphaMinSnr'));
   if (!(minSnr >= 0)) throw new ConfigError(`CAPO key ${key('alphaMinSnr')} must be >= 0, got ${minSnr}`);
   const minPlanes = capo.getInteger(key('alphaMinPlanes'));
-  if (!(minPlanes >= 2)) throw new ConfigError(`CAPO key ${key('alphaMinPlanes')} must be a whole number >= 2 (a line needs two points), got ${minPlanes}`);
+  if (!(minPlanes >= 2)) throw new ConfigError(`CAPO key ${key('alphaMinPlanes')} must be a whole number >= 2 (a power law has two parameters), got ${minPlanes}`);
   return { referenceFreqHz, minSnr, minPlanes };
 }

@@ -124,8 +124,10 @@ export interface SynthWindow {
 export interface SynthCubeSpec {
   size: number;
   seed?: number;
-  /** Noise per window, Jy/beam, flat over the image (no primary-beam roll-off). */
+  /** Noise per window, Jy/beam: flat over the image unless noiseScale says otherwise. */
   noiseJy: number;
+  /** Noise at pixel (x, y) relative to noiseJy, as a primary-beam correction raises it towards the edges (default 1). */
+  noiseScale?: (x: number, y: number) => number;
   sources: readonly SynthSource[];
   spws?: readonly number[];
   /** Beam of a window (default spw2's real beam scaled as 1/f). */
@@ -198,7 +200,7 @@ export function writeSyntheticCube(dir: string, spec: SynthCubeSpec): SynthCube 
       const amps = amplitudes.map((a) => (s === 0 ? a : -0.3 * a));
       for (let y = 0; y < size; y++) {
         noise.next(row);
-        for (let x = 0; x < size; x++) row[x] *= spec.noiseJy;
+        for (let x = 0; x < size; x++) row[x] *= spec.noiseJy * (spec.noiseScale?.(x - dx, y - dy) ?? 1);
         painter.paint(row, y, amps);
         if (spec.blank) for (let x = 0; x < size; x++) if (spec.blank(spw, x - dx, y - dy)) row[x] = NaN;
         writer.write(row);
