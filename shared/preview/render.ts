@@ -34,6 +34,8 @@ export interface PreviewImage {
   height: number;
   /** Data values mapped to black and white. */
   limits: Limits;
+  /** The stretch: grey level 0..255 of a finite value (for a colour bar). */
+  grey(value: number): number;
 }
 
 export const DEFAULT_MAX_SIZE = 1024;
@@ -80,7 +82,7 @@ export function renderValues(values: FloatArray, width: number, height: number, 
       rgba[o + 3] = 255;
     }
   }
-  return { rgba, width, height, limits: scale.limits };
+  return { rgba, width, height, limits: scale.limits, grey: scale.grey };
 }
 
 /** UsageError (one line) for options or a plane that cannot make a preview. */

@@ -11,6 +11,8 @@ import { defineTool } from '../../shared/cli/run.js';
 import { CONTINUUM_RULES, loadRuleConfigs, quicklookQa, summarizeQa } from '../../shared/qa/index.js';
 import { QL_LAYOUT, discoverProduct } from '../../shared/vlass/index.js';
 import { continuumQaFlags, finishQa } from '../continuum-qa-flags.js';
+import { reportFlag } from '../report-flag.js';
+import { VERSION_STRING } from '../../shared/buildinfo.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQa';
 export const RULE_PREFIX = `${CAPO_PREFIX}.rule`;
@@ -24,6 +26,7 @@ export const annotateQaTool = defineTool({
     dir: { type: 'string', default: '.', describe: 'directory holding the QL product (then its products/ subdirectory); a pipeline_manifest.xml there names the product' },
     image: { type: 'string', describe: 'the pbcor tt0 image (*.I.iter1.image.pbcor.tt0.subim.fits), instead of finding it in --dir' },
     rms: { type: 'string', describe: 'the rms image (default: found beside the image; computed when there is none)' },
+    ...reportFlag('<stem>.qa.html'),
     ...continuumQaFlags({ image: 'pbcor image', keywords: 'VLASSPK, VLASSRMS, VLASSPT, VLASSQA' }),
   },
   examples: [['$0 --dir products --annotate-fits --reject-to .', 'QA the QL product in products/, stamp it, move it to ./QA_REJECTED/ if it fails']],
@@ -33,9 +36,9 @@ export const annotateQaTool = defineTool({
     const product = await discoverProduct(QL_LAYOUT, { dir: args.dir, explicit: { image: args.image, rms: args.rms } });
     // Configuration errors (78) surface before minutes of reading and measuring.
     const ruleConfigs = loadRuleConfigs(ctx.capo, RULE_PREFIX, CONTINUUM_RULES);
-    const result = quicklookQa(
+    const result = await quicklookQa(
       product,
-      { ruleConfigs, annotateFits: args.annotateFits, writeRms: args.writeRms, previews: args.previews, rejectTo: args.rejectTo, outDir: ctx.outDir },
+      { ruleConfigs, annotateFits: args.annotateFits, writeRms: args.writeRms, previews: args.previews, rejectTo: args.rejectTo, outDir: ctx.outDir, report: args.report ? { generator: `${ctx.tool} ${VERSION_STRING}` } : undefined },
       ctx.progress,
     );
     return finishQa(ctx, result, summarizeQa(ctx.tool, result), args.failOnReject);

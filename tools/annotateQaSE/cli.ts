@@ -12,6 +12,8 @@ import { defineTool } from '../../shared/cli/run.js';
 import { loadRuleConfigs, loadSeSettings, seRules, singleEpochQa, summarizeSe } from '../../shared/qa/index.js';
 import { SE_LAYOUT, discoverProduct } from '../../shared/vlass/index.js';
 import { continuumQaFlags, finishQa } from '../continuum-qa-flags.js';
+import { reportFlag } from '../report-flag.js';
+import { VERSION_STRING } from '../../shared/buildinfo.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.annotateQaSE';
 export const RULE_PREFIX = `${CAPO_PREFIX}.rule`;
@@ -29,6 +31,7 @@ export const annotateQaSETool = defineTool({
     alpha: { type: 'string', describe: 'the spectral index image (default: *.I.iter3.alpha.subim.fits beside the image)' },
     'alpha-error': { type: 'string', describe: 'the spectral index error image (default: *.I.iter3.alpha.error.subim.fits beside the image)' },
     catalog: { type: 'string', describe: 'the component catalog CSV (default: *.I.catalog.csv beside the image; its rules are skipped when there is none)' },
+    ...reportFlag('<stem>.qa.html'),
     ...continuumQaFlags({ image: 'tt0 image', keywords: "VLASSPK, VLASSRMS, VLASSPT ('SE'), VLASSQA" }),
   },
   examples: [['$0 --dir products --annotate-fits --reject-to .', 'QA the SE product in products/, stamp it, move it to ./QA_REJECTED/ if it fails']],
@@ -42,10 +45,10 @@ export const annotateQaSETool = defineTool({
     // Configuration errors (78) surface before minutes of reading and measuring.
     const settings = loadSeSettings(ctx.capo, CAPO_PREFIX);
     const ruleConfigs = loadRuleConfigs(ctx.capo, RULE_PREFIX, seRules(settings));
-    const result = singleEpochQa(
+    const result = await singleEpochQa(
       product,
       settings,
-      { ruleConfigs, annotateFits: args.annotateFits, writeRms: args.writeRms, previews: args.previews, rejectTo: args.rejectTo, outDir: ctx.outDir },
+      { ruleConfigs, annotateFits: args.annotateFits, writeRms: args.writeRms, previews: args.previews, rejectTo: args.rejectTo, outDir: ctx.outDir, report: args.report ? { generator: `${ctx.tool} ${VERSION_STRING}` } : undefined },
       ctx.progress,
     );
     return finishQa(ctx, result, summarizeSe(ctx.tool, result), args.failOnReject);

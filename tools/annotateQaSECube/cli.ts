@@ -10,6 +10,10 @@
  * QA_REJECTED/ (--reject-to), `<stem>.qa.json` and `<stem>.planes.csv` in --out. The verdict
  * is data: exit 0 unless --fail-on-reject and FAIL. The steps: shared/qa/cube/run.ts.
  */
+import { basename } from 'node:path';
+import { VERSION_STRING } from '../../shared/buildinfo.js';
+import { cubeQaReport, writeReport } from '../../shared/report/index.js';
+import { reportFlag } from '../report-flag.js';
 import { defineTool } from '../../shared/cli/run.js';
 import { discoverCube } from '../../shared/cube/discover.js';
 import { CUBE_RULES, cubeQa, loadCubeSettings, loadRuleConfigs, summarizeCubeQa } from '../../shared/qa/index.js';
@@ -33,6 +37,7 @@ export const annotateQaSECubeTool = defineTool({
     'annotate-fits': { type: 'boolean', default: false, describe: 'write VLASSPT, VLASSPK, VLASSQA into every window, and VLASSRJ = T (with the reason) into rejected ones' },
     'reject-to': { type: 'string', describe: "move each rejected window's files into DIR/QA_REJECTED/ (all rejected windows, all or nothing)" },
     'fail-on-reject': { type: 'boolean', default: false, describe: 'exit 1 when the verdict is FAIL (default: exit 0, the verdict is data)' },
+    ...reportFlag('<stem>.qa.html'),
   },
   examples: [['$0 --dir products --annotate-fits --reject-to .', 'QA the cube in products/, stamp every window, move rejected windows to ./QA_REJECTED/']],
 
@@ -43,6 +48,11 @@ export const annotateQaSECubeTool = defineTool({
     const settings = loadCubeSettings(ctx.capo, CAPO_PREFIX);
     const ruleConfigs = loadRuleConfigs(ctx.capo, RULE_PREFIX, CUBE_RULES);
     const result = cubeQa(product, { settings, ruleConfigs, annotateFits: args.annotateFits, rejectTo: args.rejectTo, outDir: ctx.outDir }, ctx.progress);
+    if (args.report) {
+      ctx.stage('reporting');
+      const report = writeReport(ctx.outDir, `${result.product.name}.qa.html`, await cubeQaReport(result, `${ctx.tool} ${VERSION_STRING}`));
+      ctx.log.info({ report }, `wrote ${basename(report)}`);
+    }
     return finishQa(ctx, result, summarizeCubeQa(ctx.tool, result), args.failOnReject);
   },
 });

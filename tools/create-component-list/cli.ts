@@ -5,12 +5,17 @@
  * Writes <stem>.I.catalog.csv (the archive's format), DS9 and CRTF region files, and on
  * request a CASA componentlist script and the island mask, into --out.
  */
-import { defineTool } from '../../shared/cli/run.js';
+import { basename } from 'node:path';
+import { type ToolContext, defineTool } from '../../shared/cli/run.js';
+import { componentsFromCatalog, readCatalog } from '../../shared/catalog/index.js';
+import { catalogReport, writeReport } from '../../shared/report/index.js';
+import { readSinglePlane } from '../../shared/vlass/image.js';
+import { reportFlag } from '../report-flag.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
 import { ExitCode } from '../../shared/errors.js';
 import { discoverProduct } from '../../shared/vlass/index.js';
 import { SE_CATALOG_LAYOUT } from '../../shared/vlass/products.js';
-import { makeComponentList } from '../../shared/componentlist/run.js';
+import { type ComponentListResult, makeComponentList } from '../../shared/componentlist/run.js';
 import { type FindSourcesOptions, MAX_ATROUS_JMAX } from '../../shared/sources/index.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
 import { ConfigError } from '../../shared/errors.js';
@@ -31,6 +36,7 @@ export const createComponentListTool = defineTool({
     'alpha-error': { type: 'string', describe: 'the spectral index error image (*.I.iter3.alpha.error.subim.fits)' },
     'casa-script': { type: 'boolean', default: false, describe: 'also write a CASA script that builds a componentlist (.cl) table' },
     'island-mask': { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' },
+    ...reportFlag('<stem>.catalog.html'),
   },
   examples: [['$0 --dir products --casa-script', 'catalog the SE product in products/']],
 
@@ -52,6 +58,7 @@ export const createComponentListTool = defineTool({
     });
     for (const f of result.flaggedFits) ctx.log.warn({ gausId: f.gausId, islId: f.islId, flags: f.flags }, `island ${f.islId}: fit flagged (${f.flags.join(', ')}); kept in the catalog`);
     ctx.log.info({ components: result.components, islands: result.islands, flagged: result.flaggedFits.length }, `${result.components} components in ${result.islands} islands`);
+    if (args.report) await writeCatalogReport(ctx, product.files.image, result, finder);
     ctx.emitResult(result);
     ctx.report(
       `create-component-list: ${result.components} components in ${result.islands} islands for ${result.product} (noise from the ${result.rmsSource}); ` +
@@ -60,6 +67,30 @@ export const createComponentListTool = defineTool({
     return ExitCode.OK;
   },
 });
+
+/** `<stem>.catalog.html`: the image with the components just written, and their statistics. */
+async function writeCatalogReport(ctx: ToolContext, imagePath: string, result: ComponentListResult, finder: FindSourcesOptions): Promise<void> {
+  ctx.stage('reporting');
+  const catalogPath = result.outputs.find((o) => o.endsWith('.catalog.csv'))!;
+  const html = await catalogReport({
+    product: result.product,
+    image: readSinglePlane(imagePath, 'tt0 image'),
+    components: componentsFromCatalog(readCatalog(catalogPath)),
+    summary: [
+      ['components (Gaussians)', result.components],
+      ['islands', result.islands],
+      ['fits flagged, kept', result.flaggedFits.length],
+      ['noise from', result.rmsSource],
+      ['thresh_isl, thresh_pix', `${finder.threshIsl ?? 3}, ${finder.threshPix ?? 5}`],
+      ['minpix_isl', result.minpixIsl],
+      ['catalog', basename(catalogPath)],
+    ],
+    detectionSnr: finder.threshPix ?? 5,
+    generator: `${ctx.tool} ${VERSION_STRING}`,
+  });
+  const report = writeReport(ctx.outDir, `${result.product}.catalog.html`, html);
+  ctx.log.info({ report }, `wrote ${basename(report)}`);
+}
 
 /** The finder's options from CAPO, with PyBDSF's names. */
 export function finderOptions(capo: CapoConfig): FindSourcesOptions {

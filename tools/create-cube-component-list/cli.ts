@@ -6,7 +6,9 @@
  *   create-cube-component-list --cube FILE --catalog FILE
  * Writes <stem>.cube_catalog.csv into --out. See docs/create-cube-component-list.md.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { cubeCatalogReport, writeReport } from '../../shared/report/index.js';
+import { reportFlag } from '../report-flag.js';
 import { defineTool } from '../../shared/cli/run.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
 import { VERSION_STRING } from '../../shared/buildinfo.js';
@@ -26,6 +28,7 @@ export const createCubeComponentListTool = defineTool({
     cube: { type: 'string', describe: 'one cube file instead (a multi-plane cube, or a single window)' },
     catalog: { type: 'string', describe: 'the continuum component catalog (default: <stem>.I.catalog.csv, or the SE product\'s, beside the cube)' },
     qa: { type: 'string', describe: 'the cube QA result (default: <stem>.qa.json beside the cube, when present); its rejected planes are skipped' },
+    ...reportFlag('<stem>.cube_catalog.html'),
   },
   examples: [['$0 --dir products --out products', 'measure the cube in products/ with the SE catalog found there']],
 
@@ -48,6 +51,11 @@ export const createCubeComponentListTool = defineTool({
       onPlane: (plane, index, count) => logPlane(ctx.log, plane, index, count),
       onWarning: (message, detail) => ctx.log.warn(detail ?? {}, message),
     });
+    if (args.report) {
+      ctx.stage('reporting');
+      const report = writeReport(ctx.outDir, `${result.product}.cube_catalog.html`, await cubeCatalogReport(result, spectral, `${ctx.tool} ${VERSION_STRING}`));
+      ctx.log.info({ report }, `wrote ${basename(report)}`);
+    }
     ctx.emitResult(result);
     const skipped = result.planes.filter((p) => p.rejected).map((p) => p.label);
     ctx.report(

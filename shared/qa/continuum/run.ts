@@ -18,6 +18,8 @@ import { imagedAreaSqDeg, measureCatalog, readComponentCatalog } from './catalog
 import { type RmsPlane, measureContinuum } from './measure.js';
 import { computeRmsPlane, readRmsPlane, writeComputedRms } from './rmsSource.js';
 import { CONTINUUM_RULES } from './rules.js';
+import { componentsFromCatalog } from '../../catalog/index.js';
+import { type ContinuumReportInput, continuumQaReport, writeReport } from '../../report/index.js';
 import { SE_COMPANION_IMAGES, checkOnGrid } from './se.js';
 import { type SeMetrics, type SeQaResult, type SeSettings, seRules } from './seRules.js';
 
@@ -26,10 +28,12 @@ export interface ContinuumQaOptions extends QaDeliveryOptions {
   writeRms: boolean;
   /** The rules' limits from CAPO (loadRuleConfigs). */
   ruleConfigs: readonly RuleConfig[];
+  /** Also write `<stem>.qa.html` (shared/report), naming this generator in it. */
+  report?: { generator: string };
 }
 
 /** QA of a Quick Look product; the result is delivered as the options say, then returned. */
-export function quicklookQa(product: DiscoveredProduct, options: ContinuumQaOptions, progress: Progress): QaResult {
+export async function quicklookQa(product: DiscoveredProduct, options: ContinuumQaOptions, progress: Progress): Promise<QaResult> {
   progress.stage('reading', { product: product.stem, files: product.files });
   const image = readSinglePlane(product.files.image, 'pbcor image');
   const rms = rmsPlaneOf(product, QL_LAYOUT, image, product.name?.cellArcsec ?? QL_CELL_ARCSEC, options, progress);
@@ -38,11 +42,12 @@ export function quicklookQa(product: DiscoveredProduct, options: ContinuumQaOpti
   const metrics = measureContinuum(image, rms);
   const result = judged(product, QL_LAYOUT, CONTINUUM_RULES, options.ruleConfigs, metrics);
   deliverQa(product, image, result, options, progress);
+  if (options.report) await writeQaReport(options.outDir, { result, image, rms: rms.data, generator: options.report.generator }, progress);
   return result;
 }
 
 /** QA of a Single Epoch continuum product (tt0 with tt1, alpha, its error, and the catalog when present). */
-export function singleEpochQa(product: DiscoveredProduct, settings: SeSettings, options: ContinuumQaOptions, progress: Progress): SeQaResult {
+export async function singleEpochQa(product: DiscoveredProduct, settings: SeSettings, options: ContinuumQaOptions, progress: Progress): Promise<SeQaResult> {
   const files = product.files;
   progress.stage('reading', { product: product.stem, files });
   const image = readSinglePlane(files.image, 'pbcor tt0 image');
@@ -73,7 +78,23 @@ export function singleEpochQa(product: DiscoveredProduct, settings: SeSettings, 
   const metrics: SeMetrics = { ...continuum, alpha, catalog: catalogMetrics };
   const result = judged(product, SE_LAYOUT, seRules(settings), options.ruleConfigs, metrics);
   deliverQa(product, image, result, options, progress);
+  if (options.report) {
+    const alphaPlane = files.alpha ? readSinglePlane(currentPath(result, files.alpha), 'spectral index image', image).data : undefined;
+    const components = catalog ? componentsFromCatalog(catalog) : undefined;
+    await writeQaReport(options.outDir, { result, image, rms: rms.data, alpha: alphaPlane, components, generator: options.report.generator }, progress);
+  }
   return result;
+}
+
+/** Where a product file is now: moved to QA_REJECTED/ (the result lists it there) or where it was. */
+function currentPath(result: QaResult, path: string): string {
+  return result.rejected?.files.find((f) => basename(f) === basename(path)) ?? path;
+}
+
+async function writeQaReport(outDir: string, input: ContinuumReportInput, progress: Progress): Promise<void> {
+  progress.stage('reporting');
+  const path = writeReport(outDir, `${input.result.product.name}.qa.html`, await continuumQaReport(input));
+  progress.info(`wrote ${basename(path)}`, { report: path });
 }
 
 /**
