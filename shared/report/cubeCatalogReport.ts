@@ -2,7 +2,8 @@
  * `<stem>.cube_catalog.html` of create-cube-component-list: the planes (measured or skipped,
  * beam, rms, components measured), and the spectra of the brightest components with their
  * fitted power laws. The rows are read back from the written CSV, so the page shows what the
- * catalog holds; the power law is refitted from those rows by the tool's own fit.
+ * catalog holds; the power law is refitted from those rows by the tool's own fit (the CSV
+ * keeps alpha, not the amplitude).
  */
 import { basename } from 'node:path';
 import { readCatalog } from '../catalog/index.js';
@@ -11,7 +12,7 @@ import { fitSpectralIndex, type SpectralSettings } from '../cubecatalog/spectrum
 import { type Cell, figure, formatNumber, htmlTable, paragraph, reportPage } from './html.js';
 import { type ChartSpec, COLOURS, renderSvg } from './vega.js';
 
-/** Spectra shown: the brightest components with a spectral index. */
+/** Spectra shown: the brightest measured components (by median flux over the kept planes). */
 const SPECTRA = 6;
 
 export async function cubeCatalogReport(result: CubeCatalogResult, spectral: SpectralSettings, generator: string): Promise<string> {
@@ -20,12 +21,13 @@ export async function cubeCatalogReport(result: CubeCatalogResult, spectral: Spe
   const kept = planes.filter((p) => !p.rejected && p.freqHz !== null);
   const spectra = rows
     .map((row) => ({ row, flux: kept.map((p) => row[`S_${p.label}`] as number), error: kept.map((p) => row[`E_S_${p.label}`] as number) }))
-    .filter((s) => Number.isFinite(s.row.Alpha_cube as number))
+    .filter((s) => s.flux.filter(Number.isFinite).length >= 2)
     .sort((a, b) => median(b.flux) - median(a.flux))
     .slice(0, SPECTRA);
   const freqs = kept.map((p) => p.freqHz!);
   const charts: object[] = spectra.map(({ row, flux, error }) => {
     const fit = fitSpectralIndex(freqs, flux, error, spectral);
+    const hasAlpha = Number.isFinite(fit.alpha);
     const points = freqs.map((f, k) => ({ ghz: f / 1e9, s: flux[k], lo: flux[k] - error[k], hi: flux[k] + error[k] })).filter((p) => Number.isFinite(p.s));
     const lo = Math.min(...freqs);
     const hi = Math.max(...freqs);
@@ -35,12 +37,12 @@ export async function cubeCatalogReport(result: CubeCatalogResult, spectral: Spe
     });
     const x = { field: 'ghz', type: 'quantitative', title: 'frequency (GHz)', scale: { zero: false } };
     return {
-      title: `Gaus_id ${row.Gaus_id}: alpha ${formatNumber(row.Alpha_cube as number)} +/- ${formatNumber(row.E_Alpha_cube as number)}`,
+      title: hasAlpha ? `Gaus_id ${row.Gaus_id}: alpha ${formatNumber(row.Alpha_cube as number)} +/- ${formatNumber(row.E_Alpha_cube as number)}` : `Gaus_id ${row.Gaus_id}: no spectral index (S(nu0) not detected)`,
       width: 300,
       height: 170,
       layer: [
-        { data: { values: model }, mark: { type: 'line', color: COLOURS.model }, encoding: { x, y: { field: 's', type: 'quantitative', title: 'S (Jy)', scale: { zero: false } } } },
-        { data: { values: points }, mark: { type: 'rule', color: COLOURS.data }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+        ...(hasAlpha ? [{ data: { values: model }, mark: { type: 'line', color: COLOURS.model }, encoding: { x, y: { field: 's', type: 'quantitative' } } }] : []),
+        { data: { values: points }, mark: { type: 'rule', color: COLOURS.data }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'S (Jy)', scale: { zero: false } }, y2: { field: 'hi' } } },
         { data: { values: points }, mark: { type: 'point', filled: true, color: COLOURS.data }, encoding: { x, y: { field: 's', type: 'quantitative' } } },
       ],
     };
@@ -80,8 +82,8 @@ export async function cubeCatalogReport(result: CubeCatalogResult, spectral: Spe
       {
         title: 'Spectra of the brightest components',
         body: spectraSvg
-          ? figure(spectraSvg, `Per-plane flux densities with 1-sigma errors (blue) and the fitted power law S = A (nu / ${formatNumber(spectral.referenceFreqHz / 1e9)} GHz)^alpha (red), for the ${charts.length} brightest components with a spectral index.`)
-          : paragraph('No component has a spectral index.'),
+          ? figure(spectraSvg, `Per-plane flux densities with 1-sigma errors (blue) and, where there is a spectral index, the fitted power law S = A (nu / ${formatNumber(spectral.referenceFreqHz / 1e9)} GHz)^alpha (red), for the ${charts.length} brightest measured components.`)
+          : paragraph('No component was measured in two or more planes.'),
       },
     ],
   });

@@ -102,6 +102,7 @@ export async function skyFigure(input: SkyFigureInput): Promise<string> {
   if (input.components?.length && input.wcs && input.cellArcsec) {
     const symbols = componentSymbols(input.components, input.wcs, input.cellArcsec, s, width, height);
     layers.push({
+      name: 'components',
       data: { values: symbols },
       mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.9, aria: false },
       encoding: {

@@ -14,6 +14,7 @@ import { annotateQaSECubeTool } from '../../tools/annotateQaSECube/cli.js';
 import { TOOLS } from '../../tools/registry.js';
 import { writeCube, appendBeamTable } from '../shared/qa/cubeFiles.js';
 import { snapshot } from '../shared/qa/images.js';
+import { SMALL_PRESETS } from '../../fixtures/vlass/presets.js';
 import { REPO_ROOT } from '../helpers/realdata.js';
 import { runCaptured, toolSandbox } from '../helpers/run-tool.js';
 
@@ -22,6 +23,8 @@ const FIXTURE = join(REPO_ROOT, 'fixtures', 'vlass', 'small', 'cc');
 const STEM = 'VLASS2.1.cc.T10t01.J000200-003000.06.2048.v1';
 const JSON_NAME = `${STEM}.qa.json`;
 const CSV_NAME = `${STEM}.planes.csv`;
+/** The committed windows' width and height. */
+const SIZE = SMALL_PRESETS.cc.size!;
 const windowName = (spw: number) => `${STEM}.spw${spw}.IQU.iter3.image.pbcor.tt0.subim.fits`;
 const hasFixture = existsSync(FIXTURE);
 const WINDOWS = hasFixture
@@ -88,7 +91,7 @@ describe.skipIf(!hasFixture)('annotateQaSECube on the committed small cube', () 
     ]);
     expect(r.reference).toMatchObject({ method: 'median', candidates: 15 });
     expect(summary).toMatch(/^annotateQaSECube: WARN for VLASS2\.1\.cc\.T10t01\.J000200-003000\.06\.2048\.v1 \(CC\): 14 of 16 planes usable\./);
-    expect(summary).toContain('Rejected spw3 (2.156 GHz): flagged fraction 0.8993');
+    expect(summary).toContain('Rejected spw3 (2.156 GHz): flagged fraction 0.8994');
     expect(summary).toContain('Rejected spw11 (3.18 GHz): beam major axis 3.805" is 40% above the expected 2.718"');
     // one progress record per plane, and the stages
     const records = logText.trim().split('\n').map((l) => JSON.parse(l));
@@ -333,17 +336,17 @@ describe.skipIf(!hasFixture)('annotateQaSECube bad input: documented exit codes,
     const dir = copyCube();
     const odd = join(dir, windowName(7));
     const header = readFitsHeader(odd);
-    writeFitsImage(odd, new Float32Array(80 * 96 * 3), [80, 96, 1, 3], header);
-    await expectError(dir, ['--dir', dir, '--annotate-fits', '--reject-to', dir], 65, [odd, '80x96x1x3', '96x96x1x3']);
+    writeFitsImage(odd, new Float32Array(80 * SIZE * 3), [80, SIZE, 1, 3], header);
+    await expectError(dir, ['--dir', dir, '--annotate-fits', '--reject-to', dir], 65, [odd, `80x${SIZE}x1x3`, `${SIZE}x${SIZE}x1x3`]);
   });
 
   it('an all-NaN Stokes I plane is a rejected (flagged) window, not an error', async () => {
     const dir = copyCube();
     const path = join(dir, windowName(6));
     const header = readFitsHeader(path);
-    const data = new Float32Array(96 * 96 * 3).fill(1e-4);
-    data.fill(NaN, 0, 96 * 96);
-    writeFitsImage(path, data, [96, 96, 1, 3], header);
+    const data = new Float32Array(SIZE * SIZE * 3).fill(1e-4);
+    data.fill(NaN, 0, SIZE * SIZE);
+    writeFitsImage(path, data, [SIZE, SIZE, 1, 3], header);
     const out = fresh('out');
     expect((await run(['--dir', dir, '--out', out])).code).toBe(0);
     const r = result(out);

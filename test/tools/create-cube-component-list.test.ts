@@ -10,9 +10,12 @@ import { createCubeComponentListTool } from '../../tools/create-cube-component-l
 import { annotateQaSECubeTool } from '../../tools/annotateQaSECube/cli.js';
 import { CUBE_REFERENCE_FREQ_HZ, spwFrequency } from '../../fixtures/vlass/cube.js';
 import { SMALL_DIR } from '../../fixtures/vlass/generate.js';
-import { pixelToSky } from '../../fixtures/vlass/grid.js';
+import { centredGrid, phaseCentre, pixelToSky, skyToPixel } from '../../fixtures/vlass/grid.js';
+import { PHASE_CENTRE } from '../../fixtures/vlass/names.js';
+import { SMALL_PRESETS } from '../../fixtures/vlass/presets.js';
 import {
   CUBE_STEM,
+  SE_STEM,
   type CatalogSource,
   type SynthCube,
   type SynthSource,
@@ -294,7 +297,27 @@ describe('the committed small cube fixture (fixtures/vlass/small/cc), catalog fr
   const truth = readTruth(join(CC, `${CUBE_STEM}.truth.csv`));
   const windows = JSON.parse(readFileSync(join(CC, `${CUBE_STEM}.windows.json`), 'utf8')).windows as { spw: number; freqHz: number; defect: string | null }[];
 
-  it("says how many components it measured, and how many lie outside every plane (the SE fixture's catalog is off this cut-out)", async () => {
+  it('the SE fixture\'s components: those in the cube\'s cut-out measured, the rest counted as outside every plane', async () => {
+    const seTruth = readTruth(join(SMALL_DIR, 'se', `${SE_STEM}.truth.csv`));
+    const seCatalog = join(root, 'se-truth.I.catalog.csv');
+    writeContinuumCatalog(seCatalog, truthSources(seTruth));
+    const r = await run(['--dir', CC, '--out', outDir(), '--catalog', seCatalog, '--json']);
+    expect(r.code, r.logText).toBe(0);
+    // The cube's truth is the SE truth inside its well-covered area (fixtures/vlass/cube.ts `sky`);
+    // components off the cube's grid are outside every plane.
+    const size = SMALL_PRESETS.cc.size!;
+    const grid = centredGrid(size, size, 0.6, phaseCentre(PHASE_CENTRE));
+    const off = seTruth.filter((t) => {
+      const { x, y } = skyToPixel(grid, t.ra_deg, t.dec_deg);
+      return !(x > -0.5 && y > -0.5 && x < size - 0.5 && y < size - 0.5);
+    }).length;
+    expect(truth.length).toBeGreaterThan(3);
+    const result = JSON.parse(r.stdout) as { components: number; measuredComponents: number; offEveryPlane: number };
+    expect(result).toMatchObject({ components: seTruth.length, offEveryPlane: off });
+    expect(result.measuredComponents).toBeGreaterThanOrEqual(truth.length);
+  });
+
+  it("says how many components it measured, and how many lie outside every plane", async () => {
     const catalogFile = join(root, 'small-truth-json.I.catalog.csv');
     writeContinuumCatalog(catalogFile, truthSources(truth));
     const inside = await run(['--dir', CC, '--out', outDir(), '--catalog', catalogFile, '--json']);
@@ -308,7 +331,7 @@ describe('the committed small cube fixture (fixtures/vlass/small/cc), catalog fr
     expect(r.summary).toMatch(new RegExp(`0 of ${truth.length} components .* \\(${truth.length} outside every plane: the cube does not cover them\\)`));
   });
 
-  it('measures the injected components in every window, the wrong-beam one included (its header beam is its pixels\' beam)', async () => {
+  it('measures the injected components in every window within their errors, the wrong-beam one included (its header beam is its pixels\' beam)', async () => {
     const catalogFile = join(root, 'small-truth.I.catalog.csv');
     writeContinuumCatalog(catalogFile, truthSources(truth));
     const before = readdirSync(CC).map((f) => sha(join(CC, f)));
@@ -331,10 +354,8 @@ describe('the committed small cube fixture (fixtures/vlass/small/cc), catalog fr
         checked++;
       }
     });
-    expect(checked).toBeGreaterThan(100);
-    // The brightest (S/N 73 at 3 GHz) gets its alpha.
-    const brightest = truth.findIndex((t) => t.snr > 50);
-    expect(Math.abs(num(catalog, brightest, 'Alpha_cube') - truth[brightest].alpha)).toBeLessThan(0.1);
+    // The cube shows the SE fixture's central components (each in 14 kept windows + the flagged one where covered).
+    expect(checked).toBeGreaterThanOrEqual(truth.length * 14);
   });
 });
 

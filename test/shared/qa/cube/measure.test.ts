@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SMALL_PRESETS } from '../../../../fixtures/vlass/presets.js';
 import { describe, expect, it } from 'vitest';
 import { FitsReader } from '../../../../shared/fits/index.js';
 import { PlaneScanner, measureCubePlanes, type MeasuredPlane } from '../../../../shared/qa/cube/measure.js';
@@ -187,11 +188,12 @@ describe('PlaneScanner: bounded memory, chunking does not change a result', () =
     const b = measureCubePlanes(plans, undefined, big);
     expect(a).toEqual(b);
     // one plane of float32 values, not one per plane
-    expect(oneRow.workBytes).toBe(96 * 96 * 4);
-    expect(big.workBytes).toBe(96 * 96 * 4);
+    const size = SMALL_PRESETS.cc.size!;
+    expect(oneRow.workBytes).toBe(size * size * 4);
+    expect(big.workBytes).toBe(size * size * 4);
     // and one chunk buffer: a row for the 1-byte chunk size, the whole plane at most
-    expect(oneRow.chunkBufferBytes).toBe(96 * 4);
-    expect(big.chunkBufferBytes).toBe(96 * 96 * 4);
+    expect(oneRow.chunkBufferBytes).toBe(size * 4);
+    expect(big.chunkBufferBytes).toBe(size * size * 4);
   });
 
   it('reads only the Stokes I plane: Q and U pixels never reach the statistics', () => {
