@@ -30,7 +30,7 @@ import { readProductName } from '../../shared/events/productName.js';
 import { parseCasaLogLine } from '../../shared/casa/logline.js';
 import { readPipelineManifest } from '../../shared/casa/manifest.js';
 import { scanCasaLog } from '../../shared/casa/logscan.js';
-import { REPO_ROOT } from '../helpers/realdata.js';
+import { REPO_ROOT, hasRealdata, realdata } from '../helpers/realdata.js';
 import { appendBeamTable, writeCube } from '../shared/qa/cubeFiles.js';
 import { flushTally, tally } from '../helpers/tally.js';
 
@@ -197,6 +197,23 @@ describe('catalog CSV, CAPO properties', () => {
   it('catalog CSV (ours and PyBDSF-like headers): parseCatalog', () => {
     fc.assert(fc.property(mutatedMany(catalog), (text) => void classified(() => parseCatalog(text, 'fuzz.csv'), 'fuzz.csv')), params());
   });
+  // The real catalog forms, read in place from ../shared/realdata (never copied): PyBDSF's
+  // VLASS 1.1 and 2.1 SE catalogs and CIRADA's component, catenator and subtile tables. Their
+  // first 20 lines seed the mutations (a whole 1 MB table per case would make the run minutes).
+  for (const file of [
+    'pybdsf_catalogs_vlass/VLASS1.1.cat.T29t05.J110448+763000.10.2048.v1.csv',
+    'pybdsf_catalogs_vlass/VLASS2.1.se.T10t01.J000200-003000.06.2048.v1.I.catalog.csv',
+    'vlass_cirada_catalogs/cirada_vlass_cat__test_components.csv',
+    'vlass_cirada_catalogs/cirada_vlass_cat__test_pybdsf_catenator_out.csv',
+    'vlass_cirada_catalogs/cirada_vlass_cat__test_subtiles.csv',
+  ]) {
+    vitestIt.skipIf(!hasRealdata)(`real catalog ${file.split('/')[1]}: parseCatalog`, () => {
+      subject = `real catalog ${file.split('/')[0]}`;
+      const seed = readFileSync(realdata(...file.split('/')), 'utf8').split('\n').slice(0, 20).join('\n');
+      expect(parseCatalog(seed, 'seed.csv').rows.length).toBeGreaterThan(0); // the seed itself is read
+      fc.assert(fc.property(mutatedMany(seed), (text) => void classified(() => parseCatalog(text, 'fuzz.csv'), 'fuzz.csv')), params());
+    }, TIMEOUT);
+  }
   it('CAPO properties: parseProperties', () => {
     const text = repo('capo', 'defaults.properties');
     fc.assert(fc.property(mutatedMany(text), (t) => void classified(() => parseProperties(t, 'fuzz.properties'), 'fuzz.properties')), params());
