@@ -12,7 +12,8 @@ import { readCapoDirectory } from '../shared/buildinfo.js';
 import { readDagTemplates } from '../shared/dag/templates.js';
 import { writeFileAtomic } from '../shared/io/atomic.js';
 import { TOOL_NAMES } from '../tools/registry.js';
-import { bundle } from './bundle.js';
+import { bundle, bundlePlotting } from './bundle.js';
+import { PLOTTING_ASSET } from '../shared/report/vega.js';
 import { buildCommit } from './git.js';
 import { sha256File, versionString, type BuildManifest } from './manifest.js';
 import { BINARY_NAME, DIST_DIR, ENTRY, MANIFEST_FILE, REPO_ROOT, WORK_DIR } from './paths.js';
@@ -46,11 +47,15 @@ async function main(): Promise<void> {
   const script = join(WORK_DIR, `${BINARY_NAME}.cjs`);
   const metafile = await bundle({ entry: ENTRY, outfile: script, version, commit, capoFiles: readCapoDirectory(join(REPO_ROOT, 'capo')), dagTemplates: readDagTemplates(join(REPO_ROOT, 'dags')) });
   console.log(`bundled ${script} (${(statSync(script).size / 1024).toFixed(0)} KiB) in ${elapsed(start)}`);
+  // Beside the bundle, where a plain `node vlass-jobs.cjs` finds it too.
+  const plots = join(WORK_DIR, PLOTTING_ASSET);
+  const plotsMetafile = await bundlePlotting(plots);
+  console.log(`bundled ${plots} (${(statSync(plots).size / 1024).toFixed(0)} KiB) in ${elapsed(start)}`);
 
   // Built beside dist (same filesystem) so the final move is a rename.
   const staged = join(DIST_DIR, `.${BINARY_NAME}.tmp-${process.pid}`);
   try {
-    const sea = makeSeaExecutable({ script, workDir: WORK_DIR, output: staged });
+    const sea = makeSeaExecutable({ script, workDir: WORK_DIR, output: staged, assets: { [PLOTTING_ASSET]: plots } });
     const expected = versionString({ version, commit });
     const answered = execFileSync(staged, ['--version'], { encoding: 'utf8', env: {} }).trim();
     if (answered !== expected) throw new Error(`built binary answers --version with "${answered}", expected "${expected}"`);
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
     binary: BINARY_NAME,
     sha256: sha256File(binary),
     size: statSync(binary).size,
-    packages: bundledPackages(metafile),
+    packages: bundledPackages(metafile, plotsMetafile),
   };
   writeFileAtomic(join(DIST_DIR, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   console.log(

@@ -16,6 +16,12 @@ export interface BundleOptions {
 }
 
 /**
+ * Left out of the tools' bundle: the plotting libraries, which `bundlePlotting` bundles on
+ * their own and the report pages load on first use (shared/report/vega.ts).
+ */
+const PLOTTING_PACKAGES = ['vega', 'vega-lite'];
+
+/**
  * yargs 18 is ESM-only and calls createRequire(import.meta.url); in CJS output esbuild leaves
  * import.meta empty, so it is defined as the file URL of the running file. Inside the SEA
  * __filename is process.execPath, which is what a file URL of "this module" should be.
@@ -37,6 +43,7 @@ export async function bundle(options: BundleOptions): Promise<Metafile> {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+    external: PLOTTING_PACKAGES,
     banner: { js: IMPORT_META_URL_SHIM },
     define: {
       'import.meta.url': '__import_meta_url',
@@ -46,6 +53,28 @@ export async function bundle(options: BundleOptions): Promise<Metafile> {
       __EMBEDDED_CAPO__: JSON.stringify(options.capoFiles),
       __EMBEDDED_DAGS__: JSON.stringify(options.dagTemplates ?? {}),
     },
+  });
+  return result.metafile;
+}
+
+/** shared/report/plotting.ts and Vega/Vega-Lite as one CommonJS file (module.exports), for the SEA's assets. */
+export async function bundlePlotting(outfile: string): Promise<Metafile> {
+  const result = await build({
+    entryPoints: ['shared/report/plotting.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: false,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    // vega-canvas tries the optional native 'canvas' package; headless SVG needs none.
+    external: ['canvas'],
+    banner: { js: IMPORT_META_URL_SHIM },
+    define: { 'import.meta.url': '__import_meta_url' },
   });
   return result.metafile;
 }

@@ -14,9 +14,9 @@ export interface BundledPackage {
   license: string;
 }
 
-export function bundledPackages(metafile: Metafile): BundledPackage[] {
+export function bundledPackages(...metafiles: Metafile[]): BundledPackage[] {
   const names = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of metafiles.flatMap((m) => Object.keys(m.inputs))) {
     // The last node_modules/ on the path: a package nested in another's node_modules is its own.
     const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(input);
     if (m) names.add(input.slice(0, m.index + m[0].length - 1).replace(/^.*?node_modules\//, 'node_modules/'));

@@ -19,6 +19,8 @@ export interface SeaOptions {
   workDir: string;
   /** Path of the finished executable. */
   output: string;
+  /** More assets: name -> file (the plotting bundle). */
+  assets?: Record<string, string>;
 }
 
 export interface SeaResult {
@@ -58,7 +60,7 @@ export function makeSeaExecutable(options: SeaOptions): SeaResult {
       useCodeCache: true,
       // The bundle again, as text: each tool runs on a worker thread evaluated from it, so
       // the main thread stays free for signals (shared/cli/supervise.ts).
-      assets: { [BUNDLE_ASSET]: options.script },
+      assets: { [BUNDLE_ASSET]: options.script, ...options.assets },
     }),
   );
   run(process.execPath, ['--experimental-sea-config', config]);

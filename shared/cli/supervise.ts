@@ -36,6 +36,8 @@ interface WorkerStart {
   prettyLogs: boolean;
   /** The main thread's stdout is a terminal. */
   stdoutTerminal: boolean;
+  /** The bundle file when run as `node vlass-jobs.cjs` (null in the single executable): assets beside it are found from it. */
+  bundleFile: string | null;
 }
 
 /** What the worker tells the main thread, in the order things happen. */
@@ -78,7 +80,8 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
   let interrupting = false;
   let cooperative = false;
 
-  const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY), stdoutTerminal: Boolean(process.stdout.isTTY) };
+  const sea = require('node:sea') as { isSea(): boolean };
+  const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY), stdoutTerminal: Boolean(process.stdout.isTTY), bundleFile: sea.isSea() ? null : __filename };
   const worker = new Worker(bundleSource(), { eval: true, workerData: start, stdout: false, stderr: false });
 
   return new Promise<number>((resolve) => {
