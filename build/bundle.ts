@@ -44,6 +44,8 @@ export async function bundle(options: BundleOptions): Promise<Metafile> {
     metafile: true,
     logLevel: 'warning',
     external: PLOTTING_PACKAGES,
+    // string-width's load-time Unicode set-up cost every tool ~20 ms of start-up (shared/cli/stringWidth.ts).
+    alias: { 'string-width': './shared/cli/stringWidth.ts' },
     banner: { js: IMPORT_META_URL_SHIM },
     define: {
       'import.meta.url': '__import_meta_url',

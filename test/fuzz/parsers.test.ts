@@ -348,7 +348,7 @@ describe('CASA', () => {
       fc.asyncProperty(mutatedMany(log.slice(0, 20_000)), mutatedMany(manifest), async (l, x) => {
         writeFileSync(logFile, l);
         writeFileSync(xmlFile, x);
-        await classifiedAsync(() => scanCasaLog(logFile, () => undefined, 4096), logFile);
+        await classifiedAsync(() => scanCasaLog(logFile, () => undefined, { chunkBytes: 4096 }), logFile);
         await classifiedAsync(() => readPipelineManifest(xmlFile), xmlFile);
       }),
       params(Math.max(200, RUNS / 4)),

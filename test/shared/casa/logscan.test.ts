@@ -8,11 +8,11 @@ import { hasRealdata, realdata } from '../../helpers/realdata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'logscan-'));
 
-async function scan(content: string | Buffer, chunk?: number) {
+async function scan(content: string | Buffer, chunk?: number, workers?: number) {
   const file = join(dir, `log-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(file, content);
   const records: CasaLogRecord[] = [];
-  const summary = await scanCasaLog(file, (r) => records.push(r), chunk);
+  const summary = await scanCasaLog(file, (r) => records.push(r), { chunkBytes: chunk, workers });
   return { records, summary };
 }
 
@@ -44,6 +44,23 @@ describe('scanCasaLog', () => {
     }
   });
 
+  it('gives the same records, line numbers and counts when the log is cut into ranges on 1, 2 or 3 worker threads, whatever the chunk size', async () => {
+    // Lines of varied length (up to ~1000 bytes, within the smallest chunk: longer lines are scanned in pieces by design),
+    // so the range boundaries fall mid-line, on a newline and inside hits.
+    const varied = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? `${lines[i % 4]} ${'x'.repeat(i * 3)}` : lines[i % 4])).join('\n');
+    for (const text of [varied + '\n', varied, '\n\n' + varied + '\n\n']) {
+      const whole = await scan(text, undefined, 0);
+      expect(whole.summary.lines).toBe(text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length);
+      for (const workers of [1, 2, 3]) {
+        for (const chunk of [1024, 4096, 1 << 20]) {
+          const part = await scan(text, chunk, workers);
+          expect(part.records.map((r) => [r.line, r.text]), `${workers} workers, chunk ${chunk}`).toEqual(whole.records.map((r) => [r.line, r.text]));
+          expect(part.summary).toMatchObject({ lines: whole.summary.lines, bytes: Buffer.byteLength(text), severe: whole.summary.severe, tasksBegun: whole.summary.tasksBegun });
+        }
+      }
+    }
+  });
+
   it('tolerates CRLF, invalid UTF-8 and a truncated last line', async () => {
     const buf = Buffer.concat([
       Buffer.from(lines.slice(0, 2).join('\r\n') + '\r\n'),
@@ -64,6 +81,7 @@ describe('scanCasaLog', () => {
 
   it('reports a missing file as input missing', async () => {
     await expect(scanCasaLog(join(dir, 'absent.log'), () => {})).rejects.toBeInstanceOf(InputMissingError);
+    await expect(scanCasaLog(join(dir, 'absent.log'), () => {}, { workers: 2 })).rejects.toBeInstanceOf(InputMissingError);
   });
 
   it('resumes correctly when hits overflow the kernel hit table', async () => {
@@ -73,6 +91,15 @@ describe('scanCasaLog', () => {
     expect(records).toHaveLength(n);
     expect(records.map((r) => r.line)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect(summary.lines).toBe(n);
+  });
+
+  it('a SEVERE flood on two workers: every record, in order, the later range waiting its turn (bounded memory)', async () => {
+    const n = 60_000; // more than the hits a worker may hand over before it waits (16,384)
+    const text = Array.from({ length: n }, (_, i) => `2021-03-14 03:15:07\tSEVERE\tt::::\tSE ${i}`).join('\n') + '\n';
+    const { records, summary } = await scan(text, 64 * 1024, 2);
+    expect(summary).toMatchObject({ lines: n, severe: n });
+    expect(records.map((r) => r.line)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(records[n - 1].text.endsWith(`SE ${n - 1}`)).toBe(true);
   });
 
   describe.skipIf(!hasRealdata)('on the real CASA 5.6 log (realdata absent: skipped)', () => {
