@@ -6,6 +6,6 @@ export { CATALOG_COLUMNS, type ColumnSpec, formatRow } from './columns.js';
 export { componentsFromCatalog, readVlassHeader } from './components.js';
 export { formatComponentListScript, writeCasaComponentListScript, type ComponentListScriptOptions } from './casaScript.js';
 export { parseVlassHeader, type VlassHeader } from './header.js';
-export { parseCatalog, readCatalog, type Catalog, type CatalogColumn, type CatalogRow, type CatalogValue } from './reader.js';
+export { parseCatalog, readCatalog, readCatalogInSlices, type Catalog, type CatalogColumn, type CatalogRow, type CatalogValue } from './reader.js';
 export { ds9Angle, formatCrtfRegions, formatDs9Regions, writeCrtfRegions, writeDs9Regions } from './regions.js';
 export { formatVlassCatalog, vlassCatalogColumns, writeVlassCatalog, type VlassCatalogOptions } from './writer.js';

@@ -22,6 +22,9 @@ import { runTool, type RunObserver, type ToolSpec } from './run.js';
 
 declare const __VLASS_BUNDLED__: boolean | undefined;
 
+/** The tool worker's young generation (see superviseTool). */
+const YOUNG_GENERATION_MB = 4;
+
 /** How long a cooperative tool has to stop itself after a signal. */
 const COOPERATIVE_GRACE_MS = 5000;
 
@@ -82,7 +85,9 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
 
   const sea = require('node:sea') as { isSea(): boolean };
   const start: WorkerStart = { vlassTool: tool, argv, prettyLogs: Boolean(process.stderr.isTTY), stdoutTerminal: Boolean(process.stdout.isTTY), bundleFile: sea.isSea() ? null : __filename };
-  const worker = new Worker(bundleSource(), { eval: true, workerData: start, stdout: false, stderr: false });
+  // A small young generation: V8 otherwise grows it to tens of MB during an allocation burst (parsing a
+  // 2,000-row catalog) and keeps it committed next to a 150 MB image plane; 4 MB measured no slower.
+  const worker = new Worker(bundleSource(), { eval: true, workerData: start, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 
   return new Promise<number>((resolve) => {
     let exitCode: number | undefined;

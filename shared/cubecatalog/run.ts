@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { componentsFromCatalog, readCatalog } from '../catalog/index.js';
+import { componentsFromCatalog, readCatalogInSlices } from '../catalog/index.js';
 import { DataError, InputMissingError } from '../errors.js';
 import { PlaneReader, reopenPlanned } from '../cube/planeReader.js';
 import type { Component } from '../sources/types.js';
@@ -252,12 +252,29 @@ interface ComponentIds {
   decDeg: number;
 }
 
-/** The catalog's components as the fit needs them: ids and sky position, intrinsic (deconvolved) covariance. */
+/**
+ * The catalog's components as the fit needs them: ids and sky position, intrinsic (deconvolved)
+ * covariance. Read in slices, keeping only these, so the parsed rows never all sit in memory
+ * next to the plane buffer (memory target: under two planes).
+ */
 function catalogComponents(path: string, resolvedSigmas: number): { ids: ComponentIds[]; fitComponents: FitComponent[]; pointFallbacks: number; pointSources: number } {
-  const components = componentsFromCatalog(readCatalog(path));
-  const ids = components.map((c) => ({ gausId: c.gausId, islId: c.islId, raDeg: c.ra.value, decDeg: c.dec.value }));
-  return { ids, ...toFitComponents(components, resolvedSigmas) };
+  const ids: ComponentIds[] = [];
+  const fitComponents: FitComponent[] = [];
+  let pointFallbacks = 0;
+  let pointSources = 0;
+  readCatalogInSlices(path, CATALOG_SLICE_ROWS, (slice) => {
+    const components = componentsFromCatalog(slice);
+    for (const c of components) ids.push({ gausId: c.gausId, islId: c.islId, raDeg: c.ra.value, decDeg: c.dec.value });
+    const fit = toFitComponents(components, resolvedSigmas);
+    fitComponents.push(...fit.fitComponents);
+    pointFallbacks += fit.pointFallbacks;
+    pointSources += fit.pointSources;
+  });
+  return { ids, fitComponents, pointFallbacks, pointSources };
 }
+
+/** Rows parsed at a time: small enough that each slice's objects die young. */
+const CATALOG_SLICE_ROWS = 256;
 
 function toFitComponents(components: readonly Component[], resolvedSigmas: number): { fitComponents: FitComponent[]; pointFallbacks: number; pointSources: number } {
   let pointFallbacks = 0;
