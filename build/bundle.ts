@@ -28,25 +28,30 @@ const PLOTTING_PACKAGES = ['vega', 'vega-lite'];
  */
 const IMPORT_META_URL_SHIM = "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;";
 
+/** What every bundle shares: one CommonJS file for Node 20, with the metafile for MANIFEST.json. */
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Not minified: it saves well under 1 MB of a ~90 MB binary and nothing measurable at
+  // start-up, while readable stack traces in a node's .err file are worth keeping.
+  minify: false,
+  sourcemap: false,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  banner: { js: IMPORT_META_URL_SHIM },
+} as const;
+
 export async function bundle(options: BundleOptions): Promise<Metafile> {
   const result = await build({
+    ...COMMON,
     entryPoints: [options.entry],
     outfile: options.outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // Not minified: it saves well under 1 MB of a ~90 MB binary and nothing measurable at
-    // start-up, while readable stack traces in a node's .err file are worth keeping.
-    minify: false,
-    sourcemap: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
     external: PLOTTING_PACKAGES,
     // string-width's load-time Unicode set-up cost every tool ~20 ms of start-up (shared/cli/stringWidth.ts).
     alias: { 'string-width': './shared/cli/stringWidth.ts' },
-    banner: { js: IMPORT_META_URL_SHIM },
     define: {
       'import.meta.url': '__import_meta_url',
       __VLASS_BUNDLED__: 'true',
@@ -62,20 +67,11 @@ export async function bundle(options: BundleOptions): Promise<Metafile> {
 /** shared/report/plotting.ts and Vega/Vega-Lite as one CommonJS file (module.exports), for the SEA's assets. */
 export async function bundlePlotting(outfile: string): Promise<Metafile> {
   const result = await build({
+    ...COMMON,
     entryPoints: ['shared/report/plotting.ts'],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: false,
-    sourcemap: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
     // vega-canvas tries the optional native 'canvas' package; headless SVG needs none.
     external: ['canvas'],
-    banner: { js: IMPORT_META_URL_SHIM },
     define: { 'import.meta.url': '__import_meta_url' },
   });
   return result.metafile;

@@ -88,7 +88,8 @@ export async function skyFigure(input: SkyFigureInput): Promise<string> {
     const text = `beam ${input.beam.majArcsec.toFixed(2)}" x ${input.beam.minArcsec.toFixed(2)}"${magnify > 1 ? ` (drawn x${magnify})` : ''}`;
     layers.push(
       {
-        data: { values: [{ x: 0.06 * W + (beamPx * magnify) / 2, y: 0.06 * H + (beamPx * magnify) / 2, path: ellipsePath(input.beam.minArcsec / input.beam.majArcsec), angle: input.beam.paDeg }] },
+        name: 'beam',
+        data: { values: [{ x: 0.06 * W + (beamPx * magnify) / 2, y: 0.06 * H + (beamPx * magnify) / 2, path: ellipsePath(input.beam.minArcsec / input.beam.majArcsec), angle: beamAngle(input.wcs, width, height, input.beam.paDeg) }] },
         mark: { type: 'point', filled: true, color: '#ffd700', opacity: 0.9, aria: false },
         encoding: { x: { field: 'x', ...axis(W) }, y: { field: 'y', ...axis(H) }, shape: { field: 'path', type: 'nominal', scale: null }, angle: { field: 'angle', type: 'quantitative', scale: null }, size: { value: (beamPx * magnify) ** 2 } },
       },
@@ -135,16 +136,33 @@ function componentSymbols(components: readonly SkyComponent[], wcs: Wcs, cellArc
   for (const c of components) {
     const [x, y] = wcs.skyToPixel(c.raDeg, c.decDeg);
     if (!(x >= -0.5 && y >= -0.5 && x <= width - 0.5 && y <= height - 0.5)) continue;
-    // The major axis's direction on the pixel grid, from a small step along PA on the sky.
-    const step = 1 / 3600;
-    const pa = (c.paDeg * Math.PI) / 180;
-    const cosDec = Math.cos((c.decDeg * Math.PI) / 180);
-    const [x2, y2] = wcs.skyToPixel(c.raDeg + (Math.sin(pa) * step) / Math.max(cosDec, 1e-6), c.decDeg + Math.cos(pa) * step);
-    const angle = (Math.atan2(x2 - x, y2 - y) * 180) / Math.PI;
+    const angle = screenAngle(wcs, c.raDeg, c.decDeg, c.paDeg);
     const majPx = Math.max((c.majArcsec / cellArcsec) * s, MIN_SYMBOL_PX);
     out.push({ x: (x + 0.5) * s, y: (y + 0.5) * s, path: ellipsePath(c.minArcsec / c.majArcsec || 1), angle, area: majPx * majPx, label: c.label });
   }
   return out;
+}
+
+/**
+ * The clockwise angle from screen-up (north up, the preview's orientation) of a direction at
+ * position angle `paDeg` (east of north) at (ra, dec): a small step along PA on the sky, taken
+ * to the pixel grid through the WCS, so east left or right and any grid rotation come out right.
+ */
+function screenAngle(wcs: Wcs, raDeg: number, decDeg: number, paDeg: number): number {
+  const step = 1 / 3600;
+  const pa = (paDeg * Math.PI) / 180;
+  const cosDec = Math.max(Math.cos((decDeg * Math.PI) / 180), 1e-6);
+  const [x, y] = wcs.skyToPixel(raDeg, decDeg);
+  const [x2, y2] = wcs.skyToPixel(raDeg + (Math.sin(pa) * step) / cosDec, decDeg + Math.cos(pa) * step);
+  return (Math.atan2(x2 - x, y2 - y) * 180) / Math.PI;
+}
+
+/** The beam's angle on screen at the image centre; without a WCS, as for east to the left (CDELT1 < 0). */
+function beamAngle(wcs: Wcs | null, width: number, height: number, paDeg: number): number {
+  if (!wcs) return -paDeg;
+  const [ra, dec] = wcs.pixelToSky((width - 1) / 2, (height - 1) / 2);
+  const angle = screenAngle(wcs, ra, dec, paDeg);
+  return Number.isFinite(angle) ? angle : -paDeg;
 }
 
 /** A vertical colour bar: bands of the stretch's grey levels against a linear axis in data units. */

@@ -12,13 +12,14 @@
  * installs it, so there it fails instead.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORK_DIR } from '../../build/paths.js';
+import { readFitsHeader } from '../../shared/fits/index.js';
 import { SMALL_DIR } from '../../fixtures/vlass/generate.js';
 import { productBase } from '../../fixtures/vlass/names.js';
 import { copyBuild } from '../build/built.js';
@@ -99,6 +100,10 @@ describe('report pages as written', () => {
     expect(html).toContain(`-00°30'00"`);
     expect(html).toMatch(/beam 2\.50" x 2\.00"/);
     expect(html).toContain('Jy/beam');
+    // North up and east left: a beam at BPA (east of north) turns counter-clockwise, so its symbol is rotated by -BPA.
+    const bpa = readFitsHeader(join(SMALL_DIR, 'ql', readdirSync(join(SMALL_DIR, 'ql')).find((f) => f.endsWith('.tt0.subim.fits'))!)).requireNumber('BPA');
+    const rotation = Number(/<g class="mark-symbol role-mark [^"]*beam_marks"[^>]*><path transform="translate\([^)]*\) rotate\(([-\d.e]+)\)/.exec(html)?.[1]);
+    expect(rotation).toBeCloseTo(-bpa, 1);
   });
 
   it('the catalog pages draw one ellipse per component, and the cube catalog one spectrum per bright component', () => {
