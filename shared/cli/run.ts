@@ -188,8 +188,10 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
   }
   if (usageProblem === undefined && args !== undefined) usageProblem = applyPositional(spec, argv, args);
   if (usageProblem !== undefined) {
+    // From the spec itself: a positional tool's flags live in its default command, where the parser's own option list does not show them.
     const commands = 'commands' in spec ? Object.keys(spec.commands) : [];
-    const known = [...Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => !/[A-Z]/.test(k)).map((k) => `--${k}`), ...commands];
+    const flags = 'commands' in spec ? Object.values(spec.commands).flatMap((c) => Object.keys(c.flags)) : Object.keys(spec.flags);
+    const known = [...new Set([...Object.keys(COMMON_FLAGS), 'help', 'version', ...flags])].map((k) => `--${k}`).concat(commands);
     writeErr(`${spec.name}: ${withSuggestions(usageProblem.split('\n')[0], known)} (see ${spec.name} --help)\n`);
     return ExitCode.USAGE;
   }
