@@ -5,7 +5,7 @@
  * tools/create-component-list/cli.ts only maps flags and CAPO keys onto `ComponentListOptions`.
  */
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeVlassCatalog } from '../catalog/index.js';
 import { DataError } from '../errors.js';
 import { writeFitsImage } from '../fits/index.js';
@@ -28,6 +28,7 @@ export interface ComponentListOptions {
   generator: string;
   /** Stage transitions and per-stage timings go here (the tool logs them). */
   onStage(stage: string, detail?: Record<string, unknown>): void;
+  onWarning(message: string, detail?: Record<string, unknown>): void;
 }
 
 export interface ComponentListResult {
@@ -54,8 +55,11 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   if (!beam) throw new DataError(`${files.image}: no BMAJ/BMIN beam keywords; the finder needs the restoring beam`);
   const rms = options.useRmsImage && files.rms ? readSinglePlane(files.rms, 'rms image', image) : undefined;
   // The spectral index images are checked now and read later, only at the components' pixels.
-  readPlaneHeader(files.alpha, 'alpha image', image);
-  readPlaneHeader(files.alphaError, 'alpha.error image', image);
+  if (files.alpha) readPlaneHeader(files.alpha, 'alpha image', image);
+  if (files.alphaError) readPlaneHeader(files.alphaError, 'alpha.error image', image);
+  const missingAlpha = [files.alpha ? null : 'alpha', files.alphaError ? null : 'alpha.error'].filter((m) => m !== null);
+  if (missingAlpha.length)
+    options.onWarning(`no ${missingAlpha.join(' or ')} image beside ${basename(files.image)}: the catalog's ${files.alpha ? 'AlphaErr column is' : files.alphaError ? 'Alpha column is' : 'Alpha and AlphaErr columns are'} nan`, { missing: missingAlpha });
 
   options.onStage('finding');
   const restoring: RestoringBeam = { majDeg: beam.majorArcsec / 3600, minDeg: beam.minorArcsec / 3600, paDeg: beam.positionAngleDeg };
@@ -67,8 +71,8 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   for (const t of found.timings) options.onStage(`finding: ${t.stage}`, { ms: Math.round(t.ms) });
 
   const reference = { ra: image.header.requireNumber('CRVAL1'), dec: image.header.requireNumber('CRVAL2') };
-  const alpha = openPixelSampler(files.alpha, 'alpha image', image);
-  const alphaError = openPixelSampler(files.alphaError, 'alpha.error image', image);
+  const alpha = files.alpha ? openPixelSampler(files.alpha, 'alpha image', image) : NO_IMAGE;
+  const alphaError = files.alphaError ? openPixelSampler(files.alphaError, 'alpha.error image', image) : NO_IMAGE;
   try {
     addVlassColumns(found.components, {
       name: product.name,
@@ -121,6 +125,9 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     outputs,
   };
 }
+
+/** A pixel sampler for an image that is not there: every value nan. */
+const NO_IMAGE = { nearest: () => NaN, close: () => undefined };
 
 function flagged(components: Component[]): ComponentListResult['flaggedFits'] {
   return components.filter((c) => c.fitFlags.length > 0).map((c) => ({ gausId: c.gausId, islId: c.islId, flags: c.fitFlags }));

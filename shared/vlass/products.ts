@@ -73,8 +73,9 @@ export const SE_CATALOG_LAYOUT: ProductLayout = {
   roles: [
     { role: 'image', suffix: VLASS_SUFFIX.seImage, required: true },
     { role: 'rms', suffix: VLASS_SUFFIX.seRms, required: false },
-    { role: 'alpha', suffix: VLASS_SUFFIX.seAlpha, required: true },
-    { role: 'alphaError', flag: 'alpha-error', suffix: VLASS_SUFFIX.seAlphaError, required: true },
+    // Optional: without them the catalog's Alpha and AlphaErr columns are nan (componentlist/run.ts says so).
+    { role: 'alpha', suffix: VLASS_SUFFIX.seAlpha, required: false },
+    { role: 'alphaError', flag: 'alpha-error', suffix: VLASS_SUFFIX.seAlphaError, required: false },
   ],
 };
 

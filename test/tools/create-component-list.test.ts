@@ -145,12 +145,18 @@ describe('create-component-list on the small SE fixture', () => {
       expect(logText).toContain('alpha.subim.fits');
       expect(readdirSync(out)).toEqual([]);
     });
-    it('66 when the alpha image is missing', async () => {
+    it('without the alpha images: the catalog all the same, Alpha and AlphaErr nan, said once in the log', async () => {
       const dir = productCopy('noalpha');
       const { rmSync } = await import('node:fs');
       rmSync(join(dir, `${STEM}.I.iter3.alpha.subim.fits`));
-      const { code } = await run(['--dir', dir, '--out', mkdtempSync(join(root, 'out-'))]);
-      expect(code).toBe(66);
+      rmSync(join(dir, `${STEM}.I.iter3.alpha.error.subim.fits`));
+      const out = mkdtempSync(join(root, 'out-'));
+      const { code, logText } = await run(['--dir', dir, '--out', out]);
+      expect(code, logText).toBe(0);
+      const rows = readCatalog(join(out, `${STEM}.I.catalog.csv`)).rows;
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect([row.Alpha, row.AlphaErr]).toEqual([NaN, NaN]);
+      expect(logText.match(/no alpha or alpha\.error image beside/g)).toHaveLength(1);
     });
     it('65 for a truncated detection image', async () => {
       const dir = productCopy('truncated');

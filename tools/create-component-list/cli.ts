@@ -55,6 +55,7 @@ export const createComponentListTool = defineTool({
       islandMask: args.islandMask,
       generator: `create-component-list ${VERSION_STRING}`,
       onStage: (stage, detail) => (stage.startsWith('finding: ') ? ctx.log.info({ event: 'timing', ...detail }, stage) : ctx.stage(stage, detail)),
+      onWarning: (message, detail) => ctx.log.warn(detail ?? {}, message),
     });
     for (const f of result.flaggedFits) ctx.log.warn({ gausId: f.gausId, islId: f.islId, flags: f.flags }, `island ${f.islId}: fit flagged (${f.flags.join(', ')}); kept in the catalog`);
     ctx.log.info({ components: result.components, islands: result.islands, flagged: result.flaggedFits.length }, `${result.components} components in ${result.islands} islands`);
