@@ -8,4 +8,4 @@ export { formatComponentListScript, writeCasaComponentListScript, type Component
 export { parseVlassHeader, type VlassHeader } from './header.js';
 export { parseCatalog, readCatalog, readCatalogInSlices, type Catalog, type CatalogColumn, type CatalogRow, type CatalogValue } from './reader.js';
 export { ds9Angle, formatCrtfRegions, formatDs9Regions, writeCrtfRegions, writeDs9Regions } from './regions.js';
-export { formatVlassCatalog, vlassCatalogColumns, writeVlassCatalog, type VlassCatalogOptions } from './writer.js';
+export { formatGaussianList, formatVlassCatalog, vlassCatalogColumns, writeGaussianList, writeVlassCatalog, type GaussianListContext, type VlassCatalogOptions } from './writer.js';

@@ -84,7 +84,8 @@ export interface SingleToolSpec<F extends FlagSpecs> extends ToolMeta {
    * A word on the command line that stands for one of the flags (`annotateQa products` for
    * `--dir products`): its name in --help and the flag it fills.
    */
-  positional?: { name: string; flag: string };
+  /** A word on the command line standing for `--flag`; one that names an existing file stands for `--fileFlag` when given. */
+  positional?: { name: string; flag: string; fileFlag?: string };
   run(ctx: ToolContext, args: CommonArgs & FlagValues<F>): Promise<number>;
 }
 
@@ -106,7 +107,7 @@ export interface MultiToolSpec extends ToolMeta {
 export type ToolSpec = SingleToolSpec<FlagSpecs> | MultiToolSpec;
 
 /** Declares a tool, inferring its arguments' type from its flags. */
-export function defineTool<F extends FlagSpecs>(spec: SingleToolSpec<F> & { positional?: { flag: keyof F & string } }): SingleToolSpec<F> {
+export function defineTool<F extends FlagSpecs>(spec: SingleToolSpec<F> & { positional?: { flag: keyof F & string; fileFlag?: keyof F & string } }): SingleToolSpec<F> {
   return spec;
 }
 
@@ -334,14 +335,23 @@ function declare(spec: ToolSpec, y: Argv, argv: readonly string[]): Argv {
  */
 function applyPositional(spec: ToolSpec, argv: readonly string[], args: ParsedArgs): string | undefined {
   if ('commands' in spec || !spec.positional) return undefined;
-  const { name, flag } = spec.positional;
+  const { name } = spec.positional;
   const value = args[name];
   if (value === undefined) return undefined;
+  const flag = spec.positional.fileFlag && isFile(String(value)) ? spec.positional.fileFlag : spec.positional.flag;
   if (argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`))) return `${name} "${String(value)}" and --${flag} both given; give one`;
   const camel = flag.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
   args[camel] = value;
   args[flag] = value;
   return undefined;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -6,14 +6,15 @@
  */
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeVlassCatalog } from '../catalog/index.js';
+import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeGaussianList, writeVlassCatalog } from '../catalog/index.js';
 import { DataError } from '../errors.js';
 import { writeFitsImage } from '../fits/index.js';
 import { openPixelSampler, readPlaneHeader, readSinglePlane, type ImagePlane } from '../vlass/image.js';
 import { type DiscoveredProduct } from '../vlass/index.js';
 import { findSources, type FindSourcesOptions, type StageTiming } from '../sources/index.js';
 import type { CatalogContext, Component, RestoringBeam } from '../sources/types.js';
-import { beamFromHeader, headerSource, Wcs } from '../wcs/index.js';
+import { type Beam, beamFromHeader, headerSource, Wcs } from '../wcs/index.js';
+import type { ProductName } from '../vlass/naming.js';
 import { catalogOutputNames } from '../vlass/products.js';
 import { addVlassColumns } from './vlassColumns.js';
 
@@ -29,11 +30,15 @@ export interface ComponentListOptions {
   /** Stage transitions and per-stage timings go here (the tool logs them). */
   onStage(stage: string, detail?: Record<string, unknown>): void;
   onWarning(message: string, detail?: Record<string, unknown>): void;
+  /** The restoring beam to use instead of the header's (`--beam`). */
+  beam?: Beam;
 }
 
 export interface ComponentListResult {
   product: string;
   detectionImage: string;
+  /** 'vlass': the VLASS SE catalog; 'gaussian list': PyBDSF's Gaussian list of any other image. */
+  catalogKind: 'vlass' | 'gaussian list';
   rmsSource: 'rms image' | 'measured';
   components: number;
   islands: number;
@@ -44,22 +49,32 @@ export interface ComponentListResult {
   outputs: string[];
 }
 
+/**
+ * A VLASS SE product (found by name) gets the VLASS catalog, `<stem>.I.catalog.csv`, with the
+ * spectral index sampled at each component. Any other image gets a general PyBDSF Gaussian
+ * list, `<stem>.gaul.csv`, and region files beside it (the VLASS columns need the tile, epoch
+ * and phase centre that only a VLASS name gives).
+ */
 export function makeComponentList(product: DiscoveredProduct, options: ComponentListOptions): ComponentListResult {
   const files = product.files;
-  if (!product.name) throw new DataError(`${files.image}: not a VLASS SE product name; the catalog needs its tile and phase centre`);
+  const vlass = product.name;
 
   options.onStage('reading', { image: files.image });
-  const image = readSinglePlane(files.image, 'tt0 pbcor image');
+  const image = readSinglePlane(files.image, vlass ? 'tt0 pbcor image' : 'detection image');
   const header = headerSource(image.header);
-  const beam = beamFromHeader(header);
-  if (!beam) throw new DataError(`${files.image}: no BMAJ/BMIN beam keywords; the finder needs the restoring beam`);
+  const beam = options.beam ?? beamFromHeader(header);
+  if (!beam) throw new DataError(`${files.image}: no BMAJ/BMIN beam keywords; the finder needs the restoring beam: give it with --beam MAJ,MIN,PA (arcsec, arcsec, degrees)`);
   const rms = options.useRmsImage && files.rms ? readSinglePlane(files.rms, 'rms image', image) : undefined;
-  // The spectral index images are checked now and read later, only at the components' pixels.
-  if (files.alpha) readPlaneHeader(files.alpha, 'alpha image', image);
-  if (files.alphaError) readPlaneHeader(files.alphaError, 'alpha.error image', image);
-  const missingAlpha = [files.alpha ? null : 'alpha', files.alphaError ? null : 'alpha.error'].filter((m) => m !== null);
-  if (missingAlpha.length)
-    options.onWarning(`no ${missingAlpha.join(' or ')} image beside ${basename(files.image)}: the catalog's ${files.alpha ? 'AlphaErr column is' : files.alphaError ? 'Alpha column is' : 'Alpha and AlphaErr columns are'} nan`, { missing: missingAlpha });
+  if (vlass) {
+    // The spectral index images are checked now and read later, only at the components' pixels.
+    if (files.alpha) readPlaneHeader(files.alpha, 'alpha image', image);
+    if (files.alphaError) readPlaneHeader(files.alphaError, 'alpha.error image', image);
+    const missing = [files.alpha ? null : 'alpha', files.alphaError ? null : 'alpha.error'].filter((m) => m !== null);
+    if (missing.length)
+      options.onWarning(`no ${missing.join(' or ')} image beside ${basename(files.image)}: the catalog's ${files.alpha ? 'AlphaErr column is' : files.alphaError ? 'Alpha column is' : 'Alpha and AlphaErr columns are'} nan`, { missing });
+  } else if (files.alpha || files.alphaError) {
+    options.onWarning(`${basename(files.image)} is not a VLASS SE product: its Gaussian list has no Alpha columns, so the spectral index images are not read`);
+  }
 
   options.onStage('finding');
   const restoring: RestoringBeam = { majDeg: beam.majorArcsec / 3600, minDeg: beam.minorArcsec / 3600, paDeg: beam.positionAngleDeg };
@@ -70,44 +85,18 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   );
   for (const t of found.timings) options.onStage(`finding: ${t.stage}`, { ms: Math.round(t.ms) });
 
-  const reference = { ra: image.header.requireNumber('CRVAL1'), dec: image.header.requireNumber('CRVAL2') };
-  const alpha = files.alpha ? openPixelSampler(files.alpha, 'alpha image', image) : NO_IMAGE;
-  const alphaError = files.alphaError ? openPixelSampler(files.alphaError, 'alpha.error image', image) : NO_IMAGE;
-  try {
-    addVlassColumns(found.components, {
-      name: product.name,
-      dateObs: image.header.getString('DATE-OBS') ?? '',
-      referenceRaDeg: reference.ra,
-      referenceDecDeg: reference.dec,
-      alpha: alpha.nearest,
-      alphaError: alphaError.nearest,
-      width: image.width,
-      height: image.height,
-    });
-  } finally {
-    alpha.close();
-    alphaError.close();
-  }
-
   options.onStage('writing');
-  const names = catalogOutputNames(product.stem);
-  const context: CatalogContext = {
-    imageFile: `./${product.stem}.I.iter3`,
-    referenceRaDeg: reference.ra,
-    referenceDecDeg: reference.dec,
-    beam: restoring,
-    frequencyHz: frequencyOf(wcs, image),
-    generator: options.generator,
-    createdAt: inputTime(files.image),
-  };
+  const names = vlass ? catalogOutputNames(product.stem) : gaussianListNames(product.stem);
   const path = (name: string) => join(options.outDir, name);
   const outputs = [path(names.catalog), path(names.ds9), path(names.crtf)];
-  writeVlassCatalog(outputs[0], found.components, context, { detectionImage: image.path.split('/').pop() });
+  const frequencyHz = frequencyOf(wcs, image);
+  if (vlass) writeVlassProductCatalog(outputs[0], found.components, { name: vlass, stem: product.stem, image, files, restoring, frequencyHz, generator: options.generator });
+  else writeGaussianList(outputs[0], found.components, { imageFile: basename(files.image), frequencyHz, generator: options.generator });
   writeDs9Regions(outputs[1], found.components);
   writeCrtfRegions(outputs[2], found.components);
   if (options.casaScript) {
     outputs.push(path(names.casaScript));
-    writeCasaComponentListScript(path(names.casaScript), found.components, { clPath: names.componentList, freqHz: context.frequencyHz });
+    writeCasaComponentListScript(path(names.casaScript), found.components, { clPath: names.componentList, freqHz: frequencyHz });
   }
   if (options.islandMask) {
     outputs.push(path(names.islandMask));
@@ -116,6 +105,7 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   return {
     product: product.stem,
     detectionImage: files.image,
+    catalogKind: vlass ? 'vlass' : 'gaussian list',
     rmsSource: rms ? 'rms image' : 'measured',
     components: found.components.length,
     islands: found.islands.length,
@@ -123,6 +113,54 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     minpixIsl: found.minpixIsl,
     timings: found.timings,
     outputs,
+  };
+}
+
+/** The VLASS catalog: the VLASS columns (the spectral index sampled at each component's nearest pixel), then the file. */
+function writeVlassProductCatalog(
+  output: string,
+  components: Component[],
+  p: { name: ProductName; stem: string; image: ImagePlane; files: DiscoveredProduct['files']; restoring: RestoringBeam; frequencyHz: number; generator: string },
+): void {
+  const reference = { ra: p.image.header.requireNumber('CRVAL1'), dec: p.image.header.requireNumber('CRVAL2') };
+  const alpha = p.files.alpha ? openPixelSampler(p.files.alpha, 'alpha image', p.image) : NO_IMAGE;
+  const alphaError = p.files.alphaError ? openPixelSampler(p.files.alphaError, 'alpha.error image', p.image) : NO_IMAGE;
+  try {
+    addVlassColumns(components, {
+      name: p.name,
+      dateObs: p.image.header.getString('DATE-OBS') ?? '',
+      referenceRaDeg: reference.ra,
+      referenceDecDeg: reference.dec,
+      alpha: alpha.nearest,
+      alphaError: alphaError.nearest,
+      width: p.image.width,
+      height: p.image.height,
+    });
+  } finally {
+    alpha.close();
+    alphaError.close();
+  }
+  const context: CatalogContext = {
+    imageFile: `./${p.stem}.I.iter3`,
+    referenceRaDeg: reference.ra,
+    referenceDecDeg: reference.dec,
+    beam: p.restoring,
+    frequencyHz: p.frequencyHz,
+    generator: p.generator,
+    createdAt: inputTime(p.files.image),
+  };
+  writeVlassCatalog(output, components, context, { detectionImage: p.image.path.split('/').pop() });
+}
+
+/** A general image's outputs, named as PyBDSF names its Gaussian list (`.gaul`), with `.csv` for the format. */
+function gaussianListNames(stem: string): ReturnType<typeof catalogOutputNames> {
+  return {
+    catalog: `${stem}.gaul.csv`,
+    ds9: `${stem}.gaul.reg`,
+    crtf: `${stem}.gaul.crtf`,
+    casaScript: `${stem}.componentlist.py`,
+    componentList: `${stem}.cl`,
+    islandMask: `${stem}.island_mask.fits`,
   };
 }
 

@@ -18,19 +18,21 @@ import { SE_CATALOG_LAYOUT } from '../../shared/vlass/products.js';
 import { type ComponentListResult, makeComponentList } from '../../shared/componentlist/run.js';
 import { type FindSourcesOptions, MAX_ATROUS_JMAX } from '../../shared/sources/index.js';
 import type { CapoConfig } from '../../shared/capo/capo.js';
-import { ConfigError } from '../../shared/errors.js';
+import { ConfigError, UsageError } from '../../shared/errors.js';
+import type { Beam } from '../../shared/wcs/index.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.createComponentList';
 
 
 export const createComponentListTool = defineTool({
   name: 'create-component-list',
-  summary: 'find the components of a VLASS SE image and write the VLASS component catalog',
+  summary: 'find the components of a VLASS SE image and write the VLASS component catalog, or of any image and write its PyBDSF Gaussian list',
   capoPrefixes: [CAPO_PREFIX],
-  positional: { name: 'product', flag: 'dir' },
+  positional: { name: 'product', flag: 'dir', fileFlag: 'image' },
   flags: {
     dir: { type: 'string', default: '.', describe: 'directory holding the SE product (then its products/ subdirectory)' },
-    image: { type: 'string', describe: 'the tt0 pbcor detection image (*.I.iter3.image.pbcor.tt0.subim.fits)' },
+    image: { type: 'string', describe: 'the detection image: a VLASS SE tt0 pbcor image (*.I.iter3.image.pbcor.tt0.subim.fits), or any 2-D or 4-D FITS image (then <stem>.gaul.csv)' },
+    beam: { type: 'string', describe: 'the restoring beam "MAJ,MIN,PA" (arcsec, arcsec, degrees east of north), for an image whose header has no BMAJ/BMIN/BPA (used instead of the header\'s when given)' },
     rms: { type: 'string', describe: 'the rms image (default: found beside the image; measured on the rms_box grid when absent)' },
     alpha: { type: 'string', describe: 'the spectral index image (*.I.iter3.alpha.subim.fits)' },
     'alpha-error': { type: 'string', describe: 'the spectral index error image (*.I.iter3.alpha.error.subim.fits)' },
@@ -38,7 +40,10 @@ export const createComponentListTool = defineTool({
     'island-mask': { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' },
     ...reportFlag('<stem>.catalog.html'),
   },
-  examples: [['$0 --dir products --casa-script', 'catalog the SE product in products/']],
+  examples: [
+    ['$0 --dir products --casa-script', 'catalog the SE product in products/'],
+    ['$0 image.fits --beam 5,5,0', 'the Gaussian list of any image (image.gaul.csv), its header having no beam'],
+  ],
 
   async run(ctx, args) {
     ctx.stage('discovering', { dir: args.dir });
@@ -47,7 +52,9 @@ export const createComponentListTool = defineTool({
       explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
     });
     const finder = finderOptions(ctx.capo);
+    const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
     const result = makeComponentList(product, {
+      beam,
       outDir: ctx.outDir,
       finder,
       useRmsImage: ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`),
@@ -72,10 +79,10 @@ export const createComponentListTool = defineTool({
 /** `<stem>.catalog.html`: the image with the components just written, and their statistics. */
 async function writeCatalogReport(ctx: ToolContext, imagePath: string, result: ComponentListResult, finder: FindSourcesOptions): Promise<void> {
   ctx.stage('reporting');
-  const catalogPath = result.outputs.find((o) => o.endsWith('.catalog.csv'))!;
+  const catalogPath = result.outputs[0]; // the catalog or Gaussian list comes first
   const html = await catalogReport({
     product: result.product,
-    image: readSinglePlane(imagePath, 'tt0 image'),
+    image: readSinglePlane(imagePath, 'detection image'),
     components: componentsFromCatalog(readCatalog(catalogPath)),
     summary: [
       ['components (Gaussians)', result.components],
@@ -91,6 +98,15 @@ async function writeCatalogReport(ctx: ToolContext, imagePath: string, result: C
   });
   const report = writeReport(ctx.outDir, `${result.product}.catalog.html`, html);
   ctx.log.info({ report }, `wrote ${basename(report)}`);
+}
+
+/** `--beam MAJ,MIN,PA`: arcsec, arcsec, degrees; a bad value is a usage error (64). */
+export function parseBeam(text: string): Beam {
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  const [major, minor, pa] = parts;
+  if (parts.length !== 3 || !parts.every(Number.isFinite) || !(major > 0 && minor > 0 && minor <= major))
+    throw new UsageError(`--beam "${text}": give MAJ,MIN,PA with 0 < MIN <= MAJ in arcsec and PA in degrees, e.g. --beam 2.5,2.0,-35`);
+  return { majorArcsec: major, minorArcsec: minor, positionAngleDeg: pa };
 }
 
 /** The finder's options from CAPO, with PyBDSF's names. */
