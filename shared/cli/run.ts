@@ -193,7 +193,7 @@ export async function runTool(spec: ToolSpec, argv: string[], options: RunOption
     const commands = 'commands' in spec ? Object.keys(spec.commands) : [];
     const flags = 'commands' in spec ? Object.values(spec.commands).flatMap((c) => Object.keys(c.flags)) : Object.keys(spec.flags);
     const known = [...new Set([...Object.keys(COMMON_FLAGS), 'help', 'version', ...flags])].map((k) => `--${k}`).concat(commands);
-    writeErr(`${spec.name}: ${withSuggestions(usageProblem.split('\n')[0], known)} (see ${spec.name} --help)\n`);
+    writeErr(`${spec.name}: ${withSuggestions(usageProblem.trim().replace(/\s*\n\s*/g, ' '), known)} (see ${spec.name} --help)\n`);
     return ExitCode.USAGE;
   }
   if (printed) return ExitCode.OK; // --help or --version

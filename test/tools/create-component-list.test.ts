@@ -253,3 +253,26 @@ describe('any image: a PyBDSF Gaussian list', () => {
       expect((await run([image, '--beam', bad, '--out', mkdtempSync(join(root, 'out-'))])).code, bad).toBe(64);
   });
 });
+
+describe("PyBDSF's options by PyBDSF's names", () => {
+  it('--thresh-pix, --thresh-isl, --rms-box, --mean-map override CAPO for the run; bad values are 64 naming the flag', async () => {
+    const count = async (args: string[]) => {
+      const r = await run(['--dir', SE, '--out', mkdtempSync(join(root, 'out-')), '--json', ...args]);
+      expect(r.code, r.logText).toBe(0);
+      return JSON.parse(r.stdout).components as number;
+    };
+    const defaults = await count([]);
+    expect(await count(['--thresh-pix', '10'])).toBeLessThan(defaults);
+    expect(await count(['--thresh-pix', '5', '--thresh-isl', '3', '--rms-box', '200,50', '--mean-map', 'zero'])).toBe(defaults);
+    for (const [args, flag] of [
+      [['--thresh-isl', '6', '--thresh-pix', '5'], '--thresh-isl 6 is above --thresh-pix 5'],
+      [['--thresh-pix', '-1'], '--thresh-pix -1'],
+      [['--rms-box', '50,200'], 'give BOX,STEP in pixels'],
+      [['--mean-map', 'median'], 'mean-map'],
+    ] as const) {
+      const r = await run(['--dir', SE, '--out', mkdtempSync(join(root, 'out-')), ...args]);
+      expect(r.code, args.join(' ')).toBe(64);
+      expect(r.summary + r.logText).toContain(flag);
+    }
+  });
+});

@@ -39,6 +39,12 @@ export const createComponentListTool = defineTool({
     'casa-script': { type: 'boolean', default: false, describe: 'also write a CASA script that builds a componentlist (.cl) table' },
     'island-mask': { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' },
     ...reportFlag('<stem>.catalog.html'),
+    // PyBDSF's options by PyBDSF's names; each overrides its CAPO key for this run.
+    'thresh-isl': { type: 'number', describe: 'island boundary threshold in sigma (PyBDSF thresh_isl; CAPO threshIsl)' },
+    'thresh-pix': { type: 'number', describe: 'an island needs a pixel this many sigma above the mean (PyBDSF thresh_pix; CAPO threshPix)' },
+    'rms-box': { type: 'string', describe: '"BOX,STEP" in pixels of the background rms and mean maps (PyBDSF rms_box; CAPO rmsBox)' },
+    'mean-map': { type: 'string', choices: ['zero', 'const', 'map'], describe: 'the background mean: zero, one constant, or a map on the rms_box grid (PyBDSF mean_map; CAPO meanMap)' },
+    'atrous-do': { type: 'boolean', describe: 'also fit wavelet-scale residual structure (PyBDSF atrous_do; CAPO atrousDo)' },
   },
   examples: [
     ['$0 --dir products --casa-script', 'catalog the SE product in products/'],
@@ -51,7 +57,7 @@ export const createComponentListTool = defineTool({
       dir: args.dir,
       explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
     });
-    const finder = finderOptions(ctx.capo);
+    const finder = withPybdsfFlags(finderOptions(ctx.capo), args);
     const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
     const result = makeComponentList(product, {
       beam,
@@ -107,6 +113,27 @@ export function parseBeam(text: string): Beam {
   if (parts.length !== 3 || !parts.every(Number.isFinite) || !(major > 0 && minor > 0 && minor <= major))
     throw new UsageError(`--beam "${text}": give MAJ,MIN,PA with 0 < MIN <= MAJ in arcsec and PA in degrees, e.g. --beam 2.5,2.0,-35`);
   return { majorArcsec: major, minorArcsec: minor, positionAngleDeg: pa };
+}
+
+/** The PyBDSF-named flags over the CAPO settings; a bad value names its flag (64). */
+function withPybdsfFlags(
+  options: FindSourcesOptions,
+  flags: { threshIsl?: number; threshPix?: number; rmsBox?: string; meanMap?: string; atrousDo?: boolean },
+): FindSourcesOptions {
+  const out = { ...options };
+  for (const [flag, value] of [['--thresh-isl', flags.threshIsl], ['--thresh-pix', flags.threshPix]] as const)
+    if (value !== undefined && !(value > 0 && Number.isFinite(value))) throw new UsageError(`${flag} ${value}: give a positive number of sigma`);
+  if (flags.threshIsl !== undefined) out.threshIsl = flags.threshIsl;
+  if (flags.threshPix !== undefined) out.threshPix = flags.threshPix;
+  if (flags.rmsBox !== undefined) {
+    const box = flags.rmsBox.split(',').map((v) => Number(v.trim()));
+    if (box.length !== 2 || !box.every((n) => Number.isInteger(n) && n > 0) || box[1] > box[0]) throw new UsageError(`--rms-box "${flags.rmsBox}": give BOX,STEP in pixels with 0 < STEP <= BOX, e.g. --rms-box 200,50`);
+    out.rmsBox = [box[0], box[1]];
+  }
+  if (flags.meanMap !== undefined) out.meanMap = flags.meanMap as FindSourcesOptions['meanMap'];
+  if (flags.atrousDo !== undefined) out.atrousDo = flags.atrousDo;
+  if (!(out.threshPix! >= out.threshIsl!)) throw new UsageError(`--thresh-isl ${out.threshIsl} is above --thresh-pix ${out.threshPix}: an island's boundary cannot be above its peak threshold`);
+  return out;
 }
 
 /** The finder's options from CAPO, with PyBDSF's names. */
