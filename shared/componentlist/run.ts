@@ -17,6 +17,7 @@ import { type Beam, beamFromHeader, headerSource, Wcs } from '../wcs/index.js';
 import type { ProductName } from '../vlass/naming.js';
 import { catalogOutputNames } from '../vlass/products.js';
 import { addVlassColumns } from './vlassColumns.js';
+import { writeMaps } from './maps.js';
 
 export interface ComponentListOptions {
   outDir: string;
@@ -25,6 +26,8 @@ export interface ComponentListOptions {
   useRmsImage: boolean;
   casaScript: boolean;
   islandMask: boolean;
+  /** Also write the rms and mean maps, the Gaussian model and the residual (maps.ts). */
+  writeMaps?: boolean;
   /** "create-component-list 0.1.0 (commit)". */
   generator: string;
   /** Stage transitions and per-stage timings go here (the tool logs them). */
@@ -102,6 +105,7 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     outputs.push(path(names.islandMask));
     writeIslandMask(path(names.islandMask), found.islandMask, image);
   }
+  if (options.writeMaps) outputs.push(...writeMaps(options.outDir, product.stem, image, wcs, { rms: found.rmsMap, mean: found.mean }, found.components));
   return {
     product: product.stem,
     detectionImage: files.image,

@@ -276,3 +276,39 @@ describe("PyBDSF's options by PyBDSF's names", () => {
     }
   });
 });
+
+describe('--write-maps', () => {
+  it('writes the rms and mean maps, the Gaussian model and image minus model on the image grid; the model takes the sources out to the noise', async () => {
+    const out = mkdtempSync(join(root, 'out-'));
+    const r = await run(['--dir', SE, '--out', out, '--write-maps']);
+    expect(r.code, r.logText).toBe(0);
+    const read = (name: string) => {
+      const reader = FitsReader.open(join(out, `${STEM}.${name}.fits`));
+      const plane = reader.readPlane();
+      const header = reader.header;
+      reader.close();
+      return { plane, header };
+    };
+    const imageReader = FitsReader.open(join(SE, `${STEM}.I.iter3.image.pbcor.tt0.subim.fits`));
+    const image = imageReader.readPlane();
+    const imageHeader = imageReader.header;
+    imageReader.close();
+    const [rms, mean, model, resid] = ['rms', 'mean', 'gaus_model', 'gaus_resid'].map(read);
+    for (const m of [rms, mean, model, resid]) for (const key of ['NAXIS1', 'NAXIS2', 'CRVAL1', 'CRVAL2', 'CDELT1', 'CDELT2']) expect(m.header.get(key)).toEqual(imageHeader.get(key));
+    const rmsImage = FitsReader.open(join(SE, `${STEM}.I.iter3.image.pbcor.tt0.rms.subim.fits`));
+    expect(Array.from(rms.plane)).toEqual(Array.from(rmsImage.readPlane())); // the rms image was the noise map
+    rmsImage.close();
+    expect(mean.plane.every((v) => v === 0)).toBe(true); // meanMap zero
+    let peak = 0;
+    let worst = 0;
+    for (let i = 0; i < image.length; i++) {
+      if (Number.isNaN(image[i])) continue;
+      expect(resid.plane[i]).toBeCloseTo(image[i] - model.plane[i], 6);
+      peak = Math.max(peak, model.plane[i]);
+      // Where the model is bright, what is left is noise (a misoriented ellipse would leave lobes of tens of sigma).
+      if (model.plane[i] > 10 * rms.plane[i]) worst = Math.max(worst, Math.abs(resid.plane[i]) / rms.plane[i]);
+    }
+    expect(peak).toBeGreaterThan(0.01);
+    expect(worst).toBeLessThan(5);
+  });
+});

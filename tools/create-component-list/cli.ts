@@ -38,6 +38,7 @@ export const createComponentListTool = defineTool({
     'alpha-error': { type: 'string', describe: 'the spectral index error image (*.I.iter3.alpha.error.subim.fits)' },
     'casa-script': { type: 'boolean', default: false, describe: 'also write a CASA script that builds a componentlist (.cl) table' },
     'island-mask': { type: 'boolean', default: false, describe: 'also write the island mask as FITS (1 inside islands)' },
+    'write-maps': { type: 'boolean', default: false, describe: 'also write <stem>.rms.fits, .mean.fits (the background used), .gaus_model.fits and .gaus_resid.fits (image minus model), as PyBDSF export_image names them' },
     ...reportFlag('<stem>.catalog.html'),
     // PyBDSF's options by PyBDSF's names; each overrides its CAPO key for this run.
     'thresh-isl': { type: 'number', describe: 'island boundary threshold in sigma (PyBDSF thresh_isl; CAPO threshIsl)' },
@@ -66,6 +67,7 @@ export const createComponentListTool = defineTool({
       useRmsImage: ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`),
       casaScript: args.casaScript,
       islandMask: args.islandMask,
+      writeMaps: args.writeMaps,
       generator: `create-component-list ${VERSION_STRING}`,
       onStage: (stage, detail) => (stage.startsWith('finding: ') ? ctx.log.info({ event: 'timing', ...detail }, stage) : ctx.stage(stage, detail)),
       onWarning: (message, detail) => ctx.log.warn(detail ?? {}, message),
