@@ -9,3 +9,4 @@ export { parseVlassHeader, type VlassHeader } from './header.js';
 export { parseCatalog, readCatalog, readCatalogInSlices, type Catalog, type CatalogColumn, type CatalogRow, type CatalogValue } from './reader.js';
 export { ds9Angle, formatCrtfRegions, formatDs9Regions, writeCrtfRegions, writeDs9Regions } from './regions.js';
 export { formatGaussianList, formatVlassCatalog, vlassCatalogColumns, writeGaussianList, writeVlassCatalog, type GaussianListContext, type VlassCatalogOptions } from './writer.js';
+export { type SourceRow, formatSourceList, sourcesFromGaussians, writeSourceList } from './sourceList.js';

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeGaussianList, writeVlassCatalog } from '../catalog/index.js';
+import { sourcesFromGaussians, writeCasaComponentListScript, writeCrtfRegions, writeDs9Regions, writeGaussianList, writeSourceList, writeVlassCatalog } from '../catalog/index.js';
 import { DataError } from '../errors.js';
 import { writeFitsImage } from '../fits/index.js';
 import { openPixelSampler, readPlaneHeader, readSinglePlane, type ImagePlane } from '../vlass/image.js';
@@ -28,6 +28,8 @@ export interface ComponentListOptions {
   islandMask: boolean;
   /** Also write the rms and mean maps, the Gaussian model and the residual (maps.ts). */
   writeMaps?: boolean;
+  /** Also write the source list, `<stem>.srl.csv` (catalog/sourceList.ts). */
+  sourceList?: boolean;
   /** "create-component-list 0.1.0 (commit)". */
   generator: string;
   /** Stage transitions and per-stage timings go here (the tool logs them). */
@@ -104,6 +106,10 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   if (options.islandMask) {
     outputs.push(path(names.islandMask));
     writeIslandMask(path(names.islandMask), found.islandMask, image);
+  }
+  if (options.sourceList) {
+    outputs.push(path(`${product.stem}.srl.csv`));
+    writeSourceList(path(`${product.stem}.srl.csv`), sourcesFromGaussians(found.components), { imageFile: basename(files.image), frequencyHz, generator: options.generator });
   }
   if (options.writeMaps) outputs.push(...writeMaps(options.outDir, product.stem, image, wcs, { rms: found.rmsMap, mean: found.mean }, found.components));
   return {

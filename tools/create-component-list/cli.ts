@@ -45,6 +45,12 @@ export const createComponentListTool = defineTool({
     'thresh-pix': { type: 'number', describe: 'an island needs a pixel this many sigma above the mean (PyBDSF thresh_pix; CAPO threshPix)' },
     'rms-box': { type: 'string', describe: '"BOX,STEP" in pixels of the background rms and mean maps (PyBDSF rms_box; CAPO rmsBox)' },
     'mean-map': { type: 'string', choices: ['zero', 'const', 'map'], describe: 'the background mean: zero, one constant, or a map on the rms_box grid (PyBDSF mean_map; CAPO meanMap)' },
+    'catalog-type': {
+      type: 'string',
+      choices: ['gaul', 'both'],
+      default: 'gaul',
+      describe: 'gaul: the Gaussian list (or the VLASS catalog); both: also the source list <stem>.srl.csv (PyBDSF catalog_type; the Gaussian list is always written, as the other tools read it)',
+    },
     'atrous-do': { type: 'boolean', describe: 'also fit wavelet-scale residual structure (PyBDSF atrous_do; CAPO atrousDo)' },
   },
   examples: [
@@ -68,6 +74,7 @@ export const createComponentListTool = defineTool({
       casaScript: args.casaScript,
       islandMask: args.islandMask,
       writeMaps: args.writeMaps,
+      sourceList: args.catalogType === 'both',
       generator: `create-component-list ${VERSION_STRING}`,
       onStage: (stage, detail) => (stage.startsWith('finding: ') ? ctx.log.info({ event: 'timing', ...detail }, stage) : ctx.stage(stage, detail)),
       onWarning: (message, detail) => ctx.log.warn(detail ?? {}, message),
