@@ -11,6 +11,7 @@ import { benchCubeQa } from './cube-qa.bench.js';
 import { benchSources } from './sources.bench.js';
 import { benchCubeCatalog } from './cube-catalog.bench.js';
 import { benchCubeAccuracy } from './cube-accuracy.bench.js';
+import { benchPybdsf } from './pybdsf.bench.js';
 import { benchAnnotateQa } from './annotate-qa.bench.js';
 import { benchEvents } from './events.bench.js';
 import { benchSplit } from './split.bench.js';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, (runs: number) => Promise<string>> = {
   sources: benchSources,
   'cube-catalog': benchCubeCatalog,
   'cube-accuracy': benchCubeAccuracy,
+  pybdsf: benchPybdsf,
   events: benchEvents,
   split: benchSplit,
 };
