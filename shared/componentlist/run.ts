@@ -45,6 +45,8 @@ export interface ComponentListResult {
   /** 'vlass': the VLASS SE catalog; 'gaussian list': PyBDSF's Gaussian list of any other image. */
   catalogKind: 'vlass' | 'gaussian list';
   rmsSource: 'rms image' | 'measured';
+  /** The background mean used: zero, one constant, or a map ('default' decides between the last two). */
+  meanMap: 'zero' | 'const' | 'map' | 'given';
   components: number;
   islands: number;
   /** Components whose fit did not succeed cleanly: kept, flagged, listed here. */
@@ -117,6 +119,7 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     detectionImage: files.image,
     catalogKind: vlass ? 'vlass' : 'gaussian list',
     rmsSource: rms ? 'rms image' : 'measured',
+    meanMap: found.meanType ?? 'given',
     components: found.components.length,
     islands: found.islands.length,
     flaggedFits: flagged(found.components),

@@ -23,12 +23,16 @@ import { moveMinimumTo, selectInPlace } from '../stats/select.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { FloatArray, PixelBeam } from './image.js';
 
-export type MeanMapOption = 'zero' | 'const' | 'map' | FloatArray;
+export type MeanMapOption = 'zero' | 'const' | 'map' | 'default' | FloatArray;
 
 export interface BackgroundOptions {
   /** An rms map (Jy/beam), same shape as the image; skips the measurement. */
   rmsMap?: FloatArray;
-  /** 'zero' (default), 'const' (one clipped mean), 'map' (grid like the rms), or a given map. */
+  /**
+   * 'zero' (default), 'const' (one clipped mean), 'map' (grid like the rms), 'default'
+   * (PyBDSF's mean_map='default': 'map' when the background varies significantly, else
+   * 'const'; see chooseMeanMap), or a given map.
+   */
   meanMap?: MeanMapOption;
   /** PyBDSF rms_box: [box, step] in pixels. Default about 40 beams across, step box/4. */
   rmsBox?: readonly [number, number];
@@ -47,6 +51,8 @@ export interface Background {
   rmsSource: 'given' | 'grid' | 'constant';
   /** The box and step used when measured. */
   rmsBox?: readonly [number, number];
+  /** The mean actually used when it was one of the named kinds ('default' decides between const and map). */
+  meanType?: 'zero' | 'const' | 'map';
 }
 
 /** Beams across a default box: some 1500 beams per box, a clipped rms good to about 2%. */
@@ -64,9 +70,10 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
   const clipSigma = options.clipSigma ?? 3;
   if (!(clipSigma > 0)) throw new ConfigError(`clip sigma ${clipSigma} must be positive`);
 
-  const needGrid = options.rmsMap === undefined || meanOption === 'map';
+  const meanGrid = meanOption === 'map' || meanOption === 'default';
+  const needGrid = options.rmsMap === undefined || meanGrid;
   const box = resolveRmsBox(options.rmsBox, width, height, beam);
-  const grid = needGrid ? measureGrid(data, width, height, box, beam, clipSigma, options.rmsMap === undefined, meanOption === 'map') : undefined;
+  const grid = needGrid ? measureGrid(data, width, height, box, beam, clipSigma, options.rmsMap === undefined, meanGrid) : undefined;
   const interpolation = options.interpolation ?? 'bicubic';
 
   let rms: FloatArray;
@@ -79,13 +86,14 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
     rmsSource = grid!.nx * grid!.ny === 1 ? 'constant' : 'grid';
   }
 
+  const meanType: 'zero' | 'const' | 'map' | FloatArray = meanOption === 'default' ? chooseMeanMap(data, width, height, rms, box, beam, clipSigma) : meanOption;
   let mean: FloatArray | number;
-  if (meanOption === 'zero') mean = 0;
-  else if (meanOption === 'const') mean = globalClippedMean(data, width, height, clipSigma);
-  else if (meanOption === 'map') mean = interpolateGrid(grid!, grid!.mean, width, height, interpolation);
-  else mean = meanOption;
+  if (meanType === 'zero') mean = 0;
+  else if (meanType === 'const') mean = globalClippedStats(data, width, height, clipSigma).mean;
+  else if (meanType === 'map') mean = interpolateGrid(grid!, grid!.mean, width, height, interpolation);
+  else mean = meanType;
 
-  return { rms, mean, rmsSource, rmsBox: grid ? [box.box, box.step] : undefined };
+  return { rms, mean, rmsSource, rmsBox: grid ? [box.box, box.step] : undefined, ...(typeof meanType === 'string' ? { meanType } : {}) };
 }
 
 function checkMap(map: FloatArray | undefined, npix: number, what: string): void {
@@ -267,13 +275,39 @@ function median(values: Float64Array): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Clipped mean of the whole image (mean_map='const'), on a regular sample of at most ~1M pixels. */
-function globalClippedMean(data: FloatArray, width: number, height: number, clipSigma: number): number {
+/** Clipped mean and rms of the whole image (mean_map='const'), on a regular sample of at most ~1M pixels. */
+function globalClippedStats(data: FloatArray, width: number, height: number, clipSigma: number): { mean: number; std: number } {
   const stride = Math.max(1, Math.ceil(Math.sqrt((width * height) / MAX_GLOBAL_SAMPLES)));
   const sample = new Float32Array(Math.ceil(width / stride) * Math.ceil(height / stride));
   let n = 0;
   for (let y = 0; y < height; y += stride) for (let x = 0; x < width; x += stride) sample[n++] = data[y * width + x];
-  return sigmaClippedStats(sample.subarray(0, n), { sigma: clipSigma }).mean;
+  const stats = sigmaClippedStats(sample.subarray(0, n), { sigma: clipSigma });
+  return { mean: stats.mean, std: stats.std };
+}
+
+/**
+ * PyBDSF's mean_map='default' (rmsimage.py, check_meanmap): a constant background mean (the
+ * image's clipped mean) unless the map's variation is significant, standard deviation above
+ * 5 x the expected clipped_rms / box x the beam FWHM in pixels (geometric mean), then a map;
+ * a box over a quarter of the image is always constant. PyBDSF passes the rms map, not the
+ * mean map, to that check; so does this, to decide as PyBDSF decides. (PyBDSF's 'zero' for a
+ * confused image is not reproduced.)
+ */
+function chooseMeanMap(data: FloatArray, width: number, height: number, rms: FloatArray, box: BoxSize, beam: PixelBeam, clipSigma: number): 'const' | 'map' {
+  if (box.box > Math.min(width, height) / 4) return 'const';
+  let n = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < rms.length; i++) {
+    const v = rms[i];
+    if (!Number.isFinite(v)) continue;
+    n++;
+    sum += v;
+    sum2 += v * v;
+  }
+  const std = n > 0 ? Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2)) : 0;
+  const expected = (globalClippedStats(data, width, height, clipSigma).std / box.box) * Math.sqrt(beam.fwhmMajor * beam.fwhmMinor);
+  return std > 5 * expected ? 'map' : 'const';
 }
 
 /**

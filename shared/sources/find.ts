@@ -52,6 +52,8 @@ export interface FindSourcesResult {
   rmsMap: FloatArray;
   /** The mean map used, or its constant value. */
   mean: FloatArray | number;
+  /** Which background mean was used (mean_map 'default' decides between const and map). */
+  meanType?: 'zero' | 'const' | 'map';
   /** Island id + 1 per pixel, 0 outside islands (PyBDSF's island mask, labelled). */
   islandMask: Int32Array;
   /** minpix_isl used. */
@@ -109,6 +111,7 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
     timings,
     rmsMap: background.rms,
     mean: background.mean,
+    meanType: background.meanType,
     islandMask: islandMap.labels,
     minpixIsl: islandMap.minPixels,
   };

@@ -216,11 +216,14 @@ describe('any image: a PyBDSF Gaussian list', () => {
   it('the image as the positional word: <stem>.gaul.csv with the VLASS run\'s components, without the VLASS columns, and its regions', async () => {
     const image = plainImage('my-field.fits');
     const out = mkdtempSync(join(root, 'out-'));
-    // The rms image given, as the VLASS run finds it beside its tt0.
-    const r = await run([image, '--rms', join(SE, `${STEM}.I.iter3.image.pbcor.tt0.rms.subim.fits`), '--out', out, '--json']);
+    // The rms image given, as the VLASS run finds it beside its tt0, and VLASS's zero mean (a general image's default is PyBDSF's mean_map 'default').
+    const r = await run([image, '--rms', join(SE, `${STEM}.I.iter3.image.pbcor.tt0.rms.subim.fits`), '--mean-map', 'zero', '--out', out, '--json']);
     expect(r.code, r.logText).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['my-field.gaul.crtf', 'my-field.gaul.csv', 'my-field.gaul.reg']);
-    expect(JSON.parse(r.stdout)).toMatchObject({ catalogKind: 'gaussian list', product: 'my-field' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ catalogKind: 'gaussian list', product: 'my-field', meanMap: 'zero' });
+    // Without --mean-map, PyBDSF's default decides (a constant for this flat background).
+    const byDefault = await run([image, '--out', mkdtempSync(join(root, 'out-')), '--json']);
+    expect(JSON.parse(byDefault.stdout).meanMap).toBe('const');
     const list = readCatalog(join(out, 'my-field.gaul.csv'));
     expect(list.comments.slice(0, 4)).toEqual([
       '# Gaussian list for my-field.fits',

@@ -44,7 +44,11 @@ export const createComponentListTool = defineTool({
     'thresh-isl': { type: 'number', describe: 'island boundary threshold in sigma (PyBDSF thresh_isl; CAPO threshIsl)' },
     'thresh-pix': { type: 'number', describe: 'an island needs a pixel this many sigma above the mean (PyBDSF thresh_pix; CAPO threshPix)' },
     'rms-box': { type: 'string', describe: '"BOX,STEP" in pixels of the background rms and mean maps (PyBDSF rms_box; CAPO rmsBox)' },
-    'mean-map': { type: 'string', choices: ['zero', 'const', 'map'], describe: 'the background mean: zero, one constant, or a map on the rms_box grid (PyBDSF mean_map; CAPO meanMap)' },
+    'mean-map': {
+      type: 'string',
+      choices: ['zero', 'const', 'map', 'default'],
+      describe: "the background mean: zero, one constant, a map on the rms_box grid, or PyBDSF's default choice between constant and map (PyBDSF mean_map; CAPO meanMap for VLASS products, 'default' for any other image)",
+    },
     'catalog-type': {
       type: 'string',
       choices: ['gaul', 'both'],
@@ -65,6 +69,8 @@ export const createComponentListTool = defineTool({
       explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
     });
     const finder = withPybdsfFlags(finderOptions(ctx.capo), args);
+    // Any other image is processed as PyBDSF's process_image would: its mean_map 'default'.
+    if (!product.name && args.meanMap === undefined) finder.meanMap = 'default';
     const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
     const result = makeComponentList(product, {
       beam,
@@ -153,7 +159,8 @@ export function finderOptions(capo: CapoConfig): FindSourcesOptions {
     throw new ConfigError(`CAPO key ${key('rmsBox')} must be "box, step" in pixels with 0 < step <= box, got "${capo.getString(key('rmsBox'))}"`);
   const minpix = capo.getString(key('minpixIsl'), '');
   const meanMap = capo.getString(key('meanMap'));
-  if (meanMap !== 'zero' && meanMap !== 'const' && meanMap !== 'map') throw new ConfigError(`CAPO key ${key('meanMap')} must be zero, const or map, got "${meanMap}"`);
+  if (meanMap !== 'zero' && meanMap !== 'const' && meanMap !== 'map' && meanMap !== 'default')
+    throw new ConfigError(`CAPO key ${key('meanMap')} must be zero, const, map or default, got "${meanMap}"`);
   const options: FindSourcesOptions = {
     threshIsl: capo.getNumber(key('threshIsl')),
     threshPix: capo.getNumber(key('threshPix')),

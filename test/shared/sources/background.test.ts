@@ -109,6 +109,31 @@ describe('estimateBackground', () => {
   });
 });
 
+describe("mean_map 'default', as PyBDSF decides it", () => {
+  it('a flat background with an offset: a constant mean, the clipped mean of the image', () => {
+    const data = whiteNoise(400, 400, 1e-3, 3).map((v) => v + 2e-4);
+    const bg = estimateBackground(Float32Array.from(data), 400, 400, beam(4), { meanMap: 'default', rmsBox: [60, 15] });
+    expect(bg.meanType).toBe('const');
+    expect(bg.mean as number).toBeCloseTo(2e-4, 4); // within 1e-5 of the offset: the noise of 160,000 pixels' mean is 2.5e-6
+  });
+
+  it('a background whose level changes across the image: a map (PyBDSF checks the rms map\'s spread)', () => {
+    const gauss = normal(mulberry32(5));
+    const data = new Float32Array(400 * 400);
+    for (let y = 0; y < 400; y++) for (let x = 0; x < 400; x++) data[y * 400 + x] = (x < 200 ? 1e-3 : 3e-3) * gauss() + (x < 200 ? 0 : 1e-3);
+    const bg = estimateBackground(data, 400, 400, beam(4), { meanMap: 'default', rmsBox: [60, 15] });
+    expect(bg.meanType).toBe('map');
+    const mean = bg.mean as Float32Array;
+    expect(mean[200 * 400 + 50]).toBeCloseTo(0, 3);
+    expect(mean[200 * 400 + 350]).toBeCloseTo(1e-3, 3);
+  });
+
+  it('a box over a quarter of the image: always constant', () => {
+    const bg = estimateBackground(whiteNoise(100, 100, 1e-3, 4), 100, 100, beam(3), { meanMap: 'default', rmsBox: [40, 10] });
+    expect(bg.meanType).toBe('const');
+  });
+});
+
 describe('resolveRmsBox', () => {
   it('defaults to about 40 beams with a step of a quarter box, cut to the image', () => {
     expect(resolveRmsBox(undefined, 6000, 6000, beam(4.2))).toEqual({ box: 168, step: 42 });
