@@ -111,9 +111,14 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
       exitCode = ExitCode.SOFTWARE;
     });
     let graceTimer: NodeJS.Timeout | undefined;
+    // Once the worker has exited on its own the run is over: its status record ('done',
+    // 'failed') is the last, and a signal arriving before the process ends must not append an
+    // 'interrupted' after it (the status file would contradict the exit code).
+    let finished = false;
     worker.on('exit', () => {
       // A cooperative tool that stopped itself after a signal reports its own exit code.
       if (!interrupting || (cooperative && exitCode !== undefined)) {
+        finished = true;
         clearTimeout(graceTimer);
         resolve(exitCode ?? ExitCode.SOFTWARE);
       }
@@ -146,7 +151,7 @@ export function superviseTool(tool: string, argv: string[]): Promise<number> {
       });
     };
     const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-      if (interrupting) return;
+      if (interrupting || finished) return;
       interrupting = true;
       if (!cooperative) return stopHard(signal);
       // The tool stops its own work (a DAG runner kills its jobs, writes the rescue file and
