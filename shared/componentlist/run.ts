@@ -30,6 +30,8 @@ export interface ComponentListOptions {
   writeMaps?: boolean;
   /** Also write the source list, `<stem>.srl.csv` (catalog/sourceList.ts). */
   sourceList?: boolean;
+  /** PyBDSF group_by_isl: every island's Gaussians form one source. */
+  groupByIsland?: boolean;
   /** "create-component-list 0.1.0 (commit)". */
   generator: string;
   /** Stage transitions and per-stage timings go here (the tool logs them). */
@@ -44,7 +46,7 @@ export interface ComponentListResult {
   detectionImage: string;
   /** 'vlass': the VLASS SE catalog; 'gaussian list': PyBDSF's Gaussian list of any other image. */
   catalogKind: 'vlass' | 'gaussian list';
-  rmsSource: 'rms image' | 'measured';
+  rmsSource: 'rms image' | 'measured' | 'constant';
   /** The background mean used: zero, one constant, or a map ('default' decides between the last two). */
   meanMap: 'zero' | 'const' | 'map' | 'given';
   components: number;
@@ -91,6 +93,7 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     { ...options.finder, ...(rms ? { rmsMap: rms.data } : {}) },
   );
   for (const t of found.timings) options.onStage(`finding: ${t.stage}`, { ms: Math.round(t.ms) });
+  if (options.groupByIsland) groupByIsland(found.components);
 
   options.onStage('writing');
   const names = vlass ? catalogOutputNames(product.stem) : gaussianListNames(product.stem);
@@ -118,7 +121,7 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     product: product.stem,
     detectionImage: files.image,
     catalogKind: vlass ? 'vlass' : 'gaussian list',
-    rmsSource: rms ? 'rms image' : 'measured',
+    rmsSource: rms ? 'rms image' : options.finder.rmsMap === 'const' ? 'constant' : 'measured',
     meanMap: found.meanType ?? 'given',
     components: found.components.length,
     islands: found.islands.length,
@@ -175,6 +178,22 @@ function gaussianListNames(stem: string): ReturnType<typeof catalogOutputNames> 
     componentList: `${stem}.cl`,
     islandMask: `${stem}.island_mask.fits`,
   };
+}
+
+/**
+ * PyBDSF's group_by_isl: one source per island (per wavelet scale), numbered in order of first
+ * appearance; S_Code S for an island of one Gaussian, M for more.
+ */
+export function groupByIsland(components: Component[]): void {
+  const key = (c: Component) => `${c.waveId}:${c.islId}`;
+  const sizes = new Map<string, number>();
+  for (const c of components) sizes.set(key(c), (sizes.get(key(c)) ?? 0) + 1);
+  const ids = new Map<string, number>();
+  for (const c of components) {
+    if (!ids.has(key(c))) ids.set(key(c), ids.size);
+    c.sourceId = ids.get(key(c))!;
+    c.sCode = sizes.get(key(c))! > 1 ? 'M' : 'S';
+  }
 }
 
 /** A pixel sampler for an image that is not there: every value nan. */

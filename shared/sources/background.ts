@@ -26,8 +26,8 @@ import type { FloatArray, PixelBeam } from './image.js';
 export type MeanMapOption = 'zero' | 'const' | 'map' | 'default' | FloatArray;
 
 export interface BackgroundOptions {
-  /** An rms map (Jy/beam), same shape as the image; skips the measurement. */
-  rmsMap?: FloatArray;
+  /** An rms map (Jy/beam), same shape as the image, which skips the measurement; or 'const', one clipped rms for the whole image (PyBDSF rms_map=False). */
+  rmsMap?: FloatArray | 'const';
   /**
    * 'zero' (default), 'const' (one clipped mean), 'map' (grid like the rms), 'default'
    * (PyBDSF's mean_map='default': 'map' when the background varies significantly, else
@@ -64,7 +64,7 @@ const MAX_GLOBAL_SAMPLES = 1 << 20;
 
 export function estimateBackground(data: FloatArray, width: number, height: number, beam: PixelBeam, options: BackgroundOptions = {}): Background {
   const npix = width * height;
-  checkMap(options.rmsMap, npix, 'rms map');
+  if (options.rmsMap !== 'const') checkMap(options.rmsMap, npix, 'rms map');
   const meanOption = options.meanMap ?? 'zero';
   if (typeof meanOption !== 'string') checkMap(meanOption, npix, 'mean map');
   const clipSigma = options.clipSigma ?? 3;
@@ -78,7 +78,10 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
 
   let rms: FloatArray;
   let rmsSource: Background['rmsSource'];
-  if (options.rmsMap) {
+  if (options.rmsMap === 'const') {
+    rms = new Float32Array(npix).fill(globalClippedStats(data, width, height, clipSigma).std);
+    rmsSource = 'constant';
+  } else if (options.rmsMap) {
     rms = options.rmsMap;
     rmsSource = 'given';
   } else {

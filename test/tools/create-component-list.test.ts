@@ -315,3 +315,50 @@ describe('--write-maps', () => {
     expect(worst).toBeLessThan(5);
   });
 });
+
+describe("PyBDSF's rms_map and group_by_isl", () => {
+  it('--no-rms-map: one clipped rms for the whole image (the rms map written is constant); --rms-map measures a map even beside the rms image', async () => {
+    const out = mkdtempSync(join(root, 'out-'));
+    const r = await run(['--dir', SE, '--out', out, '--no-rms-map', '--write-maps', '--json']);
+    expect(r.code, r.logText).toBe(0);
+    expect(JSON.parse(r.stdout).rmsSource).toBe('constant');
+    const reader = FitsReader.open(join(out, `${STEM}.rms.fits`));
+    const rms = reader.readPlane();
+    reader.close();
+    expect(new Set(rms).size).toBe(1);
+    expect(rms[0]).toBeGreaterThan(5e-5); // the SE fixture's noise is ~1.2e-4 Jy/beam at the centre, higher at the edges
+    const measured = await run(['--dir', SE, '--out', mkdtempSync(join(root, 'out-')), '--rms-map', '--json']);
+    expect(JSON.parse(measured.stdout).rmsSource).toBe('measured');
+  });
+
+  it('--group-by-isl: one source per island, S_Code S or M, in the Gaussian list and the source list alike', async () => {
+    // The SE fixture with a second source 1.3 beams from its brightest: one island of two Gaussians.
+    const dir = productCopy('blend');
+    const image = join(dir, `${STEM}.I.iter3.image.pbcor.tt0.subim.fits`);
+    const reader = FitsReader.open(image);
+    const data = reader.readAll() as Float32Array;
+    const header = reader.header.clone();
+    const shape = [...reader.layout.naxis];
+    const width = reader.width;
+    reader.close();
+    let peak = 0;
+    for (let i = 1; i < data.length; i++) if (data[i] > data[peak]) peak = i;
+    const [px, py] = [peak % width, Math.floor(peak / width)];
+    const sigma = 4.7 / 2.3548;
+    for (let y = py - 15; y <= py + 15; y++) for (let x = px - 10; x <= px + 22; x++) data[y * width + x] += 0.8 * data[peak] * Math.exp(-((x - px - 6) ** 2 + (y - py) ** 2) / (2 * sigma * sigma));
+    writeFitsImage(image, data, shape, header);
+    const out = mkdtempSync(join(root, 'out-'));
+    const r = await run(['--dir', dir, '--out', out, '--group-by-isl', '--catalog-type', 'both']);
+    expect(r.code, r.logText).toBe(0);
+    const gaussians = readCatalog(join(out, `${STEM}.I.catalog.csv`)).rows;
+    const islands = new Set(gaussians.map((g) => g.Isl_id));
+    const sources = readCatalog(join(out, `${STEM}.srl.csv`)).rows;
+    expect(sources).toHaveLength(islands.size);
+    expect(gaussians.some((g) => g.S_Code === 'M')).toBe(true);
+    for (const g of gaussians) {
+      const members = gaussians.filter((o) => o.Isl_id === g.Isl_id);
+      expect(members.every((o) => o.Source_id === g.Source_id)).toBe(true);
+      expect(g.S_Code).toBe(members.length > 1 ? 'M' : 'S');
+    }
+  });
+});

@@ -55,6 +55,11 @@ export const createComponentListTool = defineTool({
       default: 'gaul',
       describe: 'gaul: the Gaussian list (or the VLASS catalog); both: also the source list <stem>.srl.csv (PyBDSF catalog_type; the Gaussian list is always written, as the other tools read it)',
     },
+    'rms-map': {
+      type: 'boolean',
+      describe: 'PyBDSF rms_map: --no-rms-map takes one clipped rms for the whole image; --rms-map measures a map on the rms_box grid even beside an rms image (default: the rms image when there is one, else a map)',
+    },
+    'group-by-isl': { type: 'boolean', default: false, describe: "PyBDSF group_by_isl: every island's Gaussians form one source (Source_id, S_Code S or M)" },
     'atrous-do': { type: 'boolean', describe: 'also fit wavelet-scale residual structure (PyBDSF atrous_do; CAPO atrousDo)' },
   },
   examples: [
@@ -72,11 +77,13 @@ export const createComponentListTool = defineTool({
     // Any other image is processed as PyBDSF's process_image would: its mean_map 'default'.
     if (!product.name && args.meanMap === undefined) finder.meanMap = 'default';
     const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
+    if (args.rmsMap === false) finder.rmsMap = 'const';
     const result = makeComponentList(product, {
       beam,
       outDir: ctx.outDir,
       finder,
-      useRmsImage: ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`),
+      useRmsImage: args.rmsMap === undefined ? ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`) : false,
+      groupByIsland: args.groupByIsl,
       casaScript: args.casaScript,
       islandMask: args.islandMask,
       writeMaps: args.writeMaps,
