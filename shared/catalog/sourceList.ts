@@ -15,6 +15,7 @@
  */
 import { writeFileAtomic } from '../io/atomic.js';
 import { FWHM_PER_SIGMA, axesOf, covarianceOf } from '../sources/ellipse.js';
+import { wrapDegrees } from '../sources/image.js';
 import type { Component } from '../sources/types.js';
 import { pyExponential, pyFixed, pyInteger } from './pyformat.js';
 
@@ -87,7 +88,7 @@ function sourceRow(sourceId: number, members: readonly Component[]): SourceRow {
   const weights = members.map((c) => c.totalFlux.value / total);
   // Positions in a local tangent frame around the first Gaussian: east = ΔRA cos(Dec), north = ΔDec (degrees).
   const cosDec = Math.cos((first.dec.value * Math.PI) / 180);
-  const east = members.map((c) => wrap(c.ra.value - first.ra.value) * cosDec);
+  const east = members.map((c) => wrapDegrees(c.ra.value - first.ra.value) * cosDec);
   const north = members.map((c) => c.dec.value - first.dec.value);
   const meanEast = weights.reduce((a, w, i) => a + w * east[i], 0);
   const meanNorth = weights.reduce((a, w, i) => a + w * north[i], 0);
@@ -124,10 +125,6 @@ function sourceRow(sourceId: number, members: readonly Component[]): SourceRow {
     sCode,
     nGaussians: members.length,
   };
-}
-
-function wrap(d: number): number {
-  return d > 180 ? d - 360 : d <= -180 ? d + 360 : d;
 }
 
 const COLUMNS: [string, (s: SourceRow) => string][] = [

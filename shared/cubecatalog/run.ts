@@ -19,11 +19,11 @@ import { DataError, InputMissingError } from '../errors.js';
 import { PlaneReader, reopenPlanned } from '../cube/planeReader.js';
 import type { Component } from '../sources/types.js';
 import { type FloatArray, medianAndMad } from '../stats/index.js';
-import { Wcs, headerSource } from '../wcs/index.js';
+import { Wcs, headerSource, pixelScaleArcsec } from '../wcs/index.js';
 import { type CubeCatalogRow, type PlaneColumn, formatCubeCatalog, frequencyText } from './csv.js';
 import { type CubePlane, type CubePlanes, skippedPlane } from './planes.js';
 import { type FitComponent, type FitSettings, type FitStatus, fitPlane } from './fit.js';
-import { type Cov2, ZERO_COV, skyCovariance, skyJacobian } from './geometry.js';
+import { type Cov2, ZERO_COV, skyCovariance } from './geometry.js';
 import { type NoiseMap, noiseMap } from './localNoise.js';
 import { applyCubeQa, readCubeQa } from './qaResult.js';
 import { type SpectralSettings, fitSpectralIndex } from './spectrum.js';
@@ -315,21 +315,14 @@ export function isResolved(c: Pick<Component, 'shape' | 'deconvolved'>, resolved
  * closer samples add little but time.
  */
 function planeNoiseMap(data: FloatArray, width: number, height: number, wcs: Wcs, beamMajArcsec: number, boxBeams: number): NoiseMap {
-  const cellArcsec = pixelScaleArcsec(wcs, width, height);
-  const beamPixels = beamMajArcsec / cellArcsec;
+  const scale = pixelScaleArcsec(wcs);
+  const beamPixels = beamMajArcsec / Math.sqrt(scale.x * scale.y);
   const box = Math.max(MIN_NOISE_BOX, Math.round(boxBeams * beamPixels));
   return noiseMap(data, width, height, box, Math.max(2, Math.floor(beamPixels / 2)));
 }
 
 /** Smallest noise box, pixels: 256 samples even for tiny beams. */
 const MIN_NOISE_BOX = 32;
-
-/** Geometric-mean pixel size at the plane's centre, arcsec. */
-function pixelScaleArcsec(wcs: Wcs, width: number, height: number): number {
-  const j = skyJacobian(wcs, (width - 1) / 2, (height - 1) / 2);
-  if (!j) throw new DataError(`the plane's centre has no sky position; cannot size its noise boxes`);
-  return Math.sqrt(Math.abs(j.a * j.d - j.b * j.c)) * 3600;
-}
 
 /** `<stem>.I.catalog.csv` beside the cube, else the SE product's catalog of the same tile. */
 function defaultCatalog(input: CubePlanes): string {

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { readCatalog } from '../catalog/index.js';
 import type { CubeCatalogResult } from '../cubecatalog/run.js';
 import { fitSpectralIndex, type SpectralSettings } from '../cubecatalog/spectrum.js';
+import { median } from '../stats/index.js';
 import { type Cell, figure, formatNumber, htmlTable, paragraph, reportPage } from './html.js';
 import { type ChartSpec, COLOURS, renderSvg } from './vega.js';
 
@@ -22,7 +23,7 @@ export async function cubeCatalogReport(result: CubeCatalogResult, spectral: Spe
   const spectra = rows
     .map((row) => ({ row, flux: kept.map((p) => row[`S_${p.label}`] as number), error: kept.map((p) => row[`E_S_${p.label}`] as number) }))
     .filter((s) => s.flux.filter(Number.isFinite).length >= 2)
-    .sort((a, b) => median(b.flux) - median(a.flux))
+    .sort((a, b) => medianFlux(b.flux) - medianFlux(a.flux))
     .slice(0, SPECTRA);
   const freqs = kept.map((p) => p.freqHz!);
   const charts: object[] = spectra.map(({ row, flux, error }) => {
@@ -89,9 +90,8 @@ export async function cubeCatalogReport(result: CubeCatalogResult, spectral: Spe
   });
 }
 
-function median(values: number[]): number {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return -Infinity;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** Median of the measured (finite) fluxes; -Infinity for none, so such spectra sort last. */
+function medianFlux(values: number[]): number {
+  const measured = values.filter(Number.isFinite);
+  return measured.length ? median(Float64Array.from(measured)) : -Infinity;
 }

@@ -227,37 +227,24 @@ function graticule(wcs: Wcs, width: number, height: number, s: number): Graticul
   const raStep = (niceStep(((raMax - raMin) * 3600) / 15 / 5) * 15) / 3600;
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1;
   const samples = 80;
-  const firstRa = Math.ceil((ra0 + raMin) / raStep) * raStep;
-  for (let ra = firstRa; ra <= ra0 + raMax; ra += raStep) {
-    const id = `ra${ra.toFixed(8)}`;
+  /** One grid line through `samples` + 1 sky points, labelled where it first enters the picture. */
+  const trace = (id: string, skyAt: (i: number) => [number, number], label: Omit<Graticule['labels'][number], 'x' | 'y'>) => {
     let labelled = false;
     for (let i = 0; i <= samples; i++) {
-      const dec = decMin - decStep + ((decMax - decMin + 2 * decStep) * i) / samples;
-      const [x, y] = wcs.skyToPixel(ra, dec);
+      const [x, y] = wcs.skyToPixel(...skyAt(i));
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       lines.push({ line: id, i, x: (x + 0.5) * s, y: (y + 0.5) * s });
       if (!labelled && inside(x, y)) {
-        labels.push({ x: (x + 0.5) * s, y: (y + 0.5) * s, text: formatRa(ra), align: 'center', baseline: 'bottom', dx: 0, dy: -3 });
+        labels.push({ x: (x + 0.5) * s, y: (y + 0.5) * s, ...label });
         labelled = true;
       }
     }
-  }
-  const firstDec = Math.ceil(decMin / decStep) * decStep;
-  for (let dec = firstDec; dec <= decMax; dec += decStep) {
-    const id = `dec${dec.toFixed(8)}`;
-    let labelled = false;
-    for (let i = 0; i <= samples; i++) {
-      // From east (larger RA) to west, so the first point inside is on the left edge when east is left.
-      const ra = ra0 + raMax + raStep - ((raMax - raMin + 2 * raStep) * i) / samples;
-      const [x, y] = wcs.skyToPixel(ra, dec);
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      lines.push({ line: id, i, x: (x + 0.5) * s, y: (y + 0.5) * s });
-      if (!labelled && inside(x, y)) {
-        labels.push({ x: (x + 0.5) * s, y: (y + 0.5) * s, text: formatDec(dec), align: 'left', baseline: 'bottom', dx: 3, dy: -2 });
-        labelled = true;
-      }
-    }
-  }
+  };
+  for (let ra = Math.ceil((ra0 + raMin) / raStep) * raStep; ra <= ra0 + raMax; ra += raStep)
+    trace(`ra${ra.toFixed(8)}`, (i) => [ra, decMin - decStep + ((decMax - decMin + 2 * decStep) * i) / samples], { text: formatRa(ra), align: 'center', baseline: 'bottom', dx: 0, dy: -3 });
+  // Dec lines from east (larger RA) to west, so the first point inside is on the left edge when east is left.
+  for (let dec = Math.ceil(decMin / decStep) * decStep; dec <= decMax; dec += decStep)
+    trace(`dec${dec.toFixed(8)}`, (i) => [ra0 + raMax + raStep - ((raMax - raMin + 2 * raStep) * i) / samples, dec], { text: formatDec(dec), align: 'left', baseline: 'bottom', dx: 3, dy: -2 });
   return { lines, labels };
 }
 

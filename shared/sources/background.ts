@@ -18,7 +18,7 @@
  *
  * Memory: the computed rms map is one image-sized Float32Array; a mean map ('map') a second.
  */
-import { sigmaClippedStats } from '../stats/index.js';
+import { meanStd, sigmaClippedStats } from '../stats/index.js';
 import { moveMinimumTo, selectInPlace } from '../stats/select.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { FloatArray, PixelBeam } from './image.js';
@@ -75,11 +75,14 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
   const box = resolveRmsBox(options.rmsBox, width, height, beam);
   const grid = needGrid ? measureGrid(data, width, height, box, beam, clipSigma, options.rmsMap === undefined, meanGrid) : undefined;
   const interpolation = options.interpolation ?? 'bicubic';
+  // The whole image's clipped statistics, measured at most once whichever of its uses come up.
+  let wholeImage: { mean: number; std: number } | undefined;
+  const global = () => (wholeImage ??= globalClippedStats(data, width, height, clipSigma));
 
   let rms: FloatArray;
   let rmsSource: Background['rmsSource'];
   if (options.rmsMap === 'const') {
-    rms = new Float32Array(npix).fill(globalClippedStats(data, width, height, clipSigma).std);
+    rms = new Float32Array(npix).fill(global().std);
     rmsSource = 'constant';
   } else if (options.rmsMap) {
     rms = options.rmsMap;
@@ -89,10 +92,10 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
     rmsSource = grid!.nx * grid!.ny === 1 ? 'constant' : 'grid';
   }
 
-  const meanType: 'zero' | 'const' | 'map' | FloatArray = meanOption === 'default' ? chooseMeanMap(data, width, height, rms, box, beam, clipSigma) : meanOption;
+  const meanType: 'zero' | 'const' | 'map' | FloatArray = meanOption === 'default' ? chooseMeanMap(width, height, rms, box, beam, global().std) : meanOption;
   let mean: FloatArray | number;
   if (meanType === 'zero') mean = 0;
-  else if (meanType === 'const') mean = globalClippedStats(data, width, height, clipSigma).mean;
+  else if (meanType === 'const') mean = global().mean;
   else if (meanType === 'map') mean = interpolateGrid(grid!, grid!.mean, width, height, interpolation);
   else mean = meanType;
 
@@ -293,23 +296,13 @@ function globalClippedStats(data: FloatArray, width: number, height: number, cli
  * image's clipped mean) unless the map's variation is significant, standard deviation above
  * 5 x the expected clipped_rms / box x the beam FWHM in pixels (geometric mean), then a map;
  * a box over a quarter of the image is always constant. PyBDSF passes the rms map, not the
- * mean map, to that check; so does this, to decide as PyBDSF decides. (PyBDSF's 'zero' for a
+ * mean map, to that check; so does this, to decide as PyBDSF decides. `clippedRms` is the image's 3-sigma clipped rms. (PyBDSF's 'zero' for a
  * confused image is not reproduced.)
  */
-function chooseMeanMap(data: FloatArray, width: number, height: number, rms: FloatArray, box: BoxSize, beam: PixelBeam, clipSigma: number): 'const' | 'map' {
+function chooseMeanMap(width: number, height: number, rms: FloatArray, box: BoxSize, beam: PixelBeam, clippedRms: number): 'const' | 'map' {
   if (box.box > Math.min(width, height) / 4) return 'const';
-  let n = 0;
-  let sum = 0;
-  let sum2 = 0;
-  for (let i = 0; i < rms.length; i++) {
-    const v = rms[i];
-    if (!Number.isFinite(v)) continue;
-    n++;
-    sum += v;
-    sum2 += v * v;
-  }
-  const std = n > 0 ? Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2)) : 0;
-  const expected = (globalClippedStats(data, width, height, clipSigma).std / box.box) * Math.sqrt(beam.fwhmMajor * beam.fwhmMinor);
+  const std = meanStd(rms).std;
+  const expected = (clippedRms / box.box) * Math.sqrt(beam.fwhmMajor * beam.fwhmMinor);
   return std > 5 * expected ? 'map' : 'const';
 }
 

@@ -99,6 +99,18 @@ function mutated(text: string): fc.Arbitrary<string> {
   );
 }
 
+/** A file's bytes cut at a length in [cutFrom, cutTo], or one byte in [flipFrom, flipTo] set to any value. */
+function truncatedOrFlipped(range: { cutFrom: number; cutTo: number; flipFrom: number; flipTo: number }): fc.Arbitrary<(b: Buffer) => Buffer> {
+  return fc.oneof(
+    fc.integer({ min: range.cutFrom, max: range.cutTo }).map((n) => (b: Buffer) => b.subarray(0, n)),
+    fc.tuple(fc.integer({ min: range.flipFrom, max: range.flipTo }), fc.integer({ min: 0, max: 255 })).map(([i, v]) => (b: Buffer) => {
+      const c = Buffer.from(b);
+      c[i] = v;
+      return c;
+    }),
+  );
+}
+
 /** Several mutations applied one after another. */
 function mutatedMany(text: string): fc.Arbitrary<string> {
   return mutated(text).chain((t) => fc.oneof(fc.constant(t), mutated(t)));
@@ -133,14 +145,7 @@ describe('FITS', () => {
   it('data units: FitsReader on a mutated small image (truncated, bytes flipped), reading every row', () => {
     const bytes = readFileSync(qlImage);
     const file = join(tmp, 'fuzz-image.fits');
-    const mutation = fc.oneof(
-      fc.nat({ max: bytes.length }).map((n) => (b: Buffer) => b.subarray(0, n)),
-      fc.tuple(fc.nat({ max: 5760 }), fc.integer({ min: 0, max: 255 })).map(([i, v]) => (b: Buffer) => {
-        const c = Buffer.from(b);
-        c[i] = v;
-        return c;
-      }),
-    );
+    const mutation = truncatedOrFlipped({ cutFrom: 0, cutTo: bytes.length, flipFrom: 0, flipTo: 5760 });
     fc.assert(
       fc.property(mutation, (mutate) => {
         writeFileSync(file, mutate(bytes));
@@ -166,14 +171,7 @@ describe('CASA BEAMS tables', () => {
     appendBeamTable(file, [0, 1, 2].flatMap((chan) => [0, 1, 2].map((pol) => ({ bmaj: 3 + chan, bmin: 2 + chan / 2, bpa: 10 * chan, chan, pol }))));
     const bytes = readFileSync(file);
     const imageEnd = bytes.length - 2 * 2880; // the extension's header and data blocks
-    const mutation = fc.oneof(
-      fc.integer({ min: imageEnd, max: bytes.length }).map((n) => (b: Buffer) => b.subarray(0, n)),
-      fc.tuple(fc.integer({ min: imageEnd, max: bytes.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([i, v]) => (b: Buffer) => {
-        const c = Buffer.from(b);
-        c[i] = v;
-        return c;
-      }),
-    );
+    const mutation = truncatedOrFlipped({ cutFrom: imageEnd, cutTo: bytes.length, flipFrom: imageEnd, flipTo: bytes.length - 1 });
     const mutated = join(tmp, 'fuzz-beams-mutated.fits');
     fc.assert(
       fc.property(mutation, (mutate) => {

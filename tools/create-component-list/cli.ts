@@ -148,9 +148,9 @@ function withPybdsfFlags(
   if (flags.threshIsl !== undefined) out.threshIsl = flags.threshIsl;
   if (flags.threshPix !== undefined) out.threshPix = flags.threshPix;
   if (flags.rmsBox !== undefined) {
-    const box = flags.rmsBox.split(',').map((v) => Number(v.trim()));
-    if (box.length !== 2 || !box.every((n) => Number.isInteger(n) && n > 0) || box[1] > box[0]) throw new UsageError(`--rms-box "${flags.rmsBox}": give BOX,STEP in pixels with 0 < STEP <= BOX, e.g. --rms-box 200,50`);
-    out.rmsBox = [box[0], box[1]];
+    const box = rmsBoxOf(flags.rmsBox.split(',').map((v) => Number(v.trim())));
+    if (!box) throw new UsageError(`--rms-box "${flags.rmsBox}": give BOX,STEP in pixels with 0 < STEP <= BOX, e.g. --rms-box 200,50`);
+    out.rmsBox = box;
   }
   if (flags.meanMap !== undefined) out.meanMap = flags.meanMap as FindSourcesOptions['meanMap'];
   if (flags.atrousDo !== undefined) out.atrousDo = flags.atrousDo;
@@ -158,11 +158,17 @@ function withPybdsfFlags(
   return out;
 }
 
+/** rms_box as [box, step], whole pixels with 0 < step <= box; undefined for anything else. */
+function rmsBoxOf(values: number[]): [number, number] | undefined {
+  if (values.length !== 2 || !values.every((n) => Number.isInteger(n) && n > 0) || values[1] > values[0]) return undefined;
+  return [values[0], values[1]];
+}
+
 /** The finder's options from CAPO, with PyBDSF's names. */
 export function finderOptions(capo: CapoConfig): FindSourcesOptions {
   const key = (name: string) => `${CAPO_PREFIX}.${name}`;
-  const rmsBox = capo.getList(key('rmsBox')).map(Number);
-  if (rmsBox.length !== 2 || !rmsBox.every((n) => Number.isInteger(n) && n > 0) || rmsBox[1] > rmsBox[0])
+  const rmsBox = rmsBoxOf(capo.getList(key('rmsBox')).map(Number));
+  if (!rmsBox)
     throw new ConfigError(`CAPO key ${key('rmsBox')} must be "box, step" in pixels with 0 < step <= box, got "${capo.getString(key('rmsBox'))}"`);
   const minpix = capo.getString(key('minpixIsl'), '');
   const meanMap = capo.getString(key('meanMap'));
@@ -171,7 +177,7 @@ export function finderOptions(capo: CapoConfig): FindSourcesOptions {
   const options: FindSourcesOptions = {
     threshIsl: capo.getNumber(key('threshIsl')),
     threshPix: capo.getNumber(key('threshPix')),
-    rmsBox: [rmsBox[0], rmsBox[1]],
+    rmsBox,
     meanMap,
     maxComponentsPerIsland: capo.getInteger(key('maxComponentsPerIsland')),
     ...(minpix === '' ? {} : { minpixIsl: capo.getInteger(key('minpixIsl')) }),
