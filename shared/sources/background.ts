@@ -5,9 +5,9 @@
  * - Otherwise the rms (and, when asked, the mean) is measured on a grid, PyBDSF's
  *   rms_box = (box, step): boxes of box x box pixels whose centres are at most `step` apart,
  *   spread evenly so that the first and last boxes touch the image edges. In each box the
- *   statistic is astropy's sigma_clipped_stats (3σ about the median, see shared/stats) of a
- *   regular sample of the box's pixels (see samplingStride): the clipped standard deviation
- *   is the rms, the clipped mean the mean. Between box centres the
+ *   statistic is PyBDSF's own (bstat.ts: clipped about the median until stable, the rms
+ *   corrected for the clipped tails, the mean a mode estimate) of a regular sample of the
+ *   box's pixels (see samplingStride). Between box centres the
  *   grid is interpolated bicubically (Catmull–Rom cubic convolution, separable) — PyBDSF
  *   interpolates with a cubic spline (spline_rank 3) and CASA imdev cubically — or bilinearly
  *   on request. Each 1-D cubic step is clamped to the two grid values it lies between, so the
@@ -18,8 +18,8 @@
  *
  * Memory: the computed rms map is one image-sized Float32Array; a mean map ('map') a second.
  */
-import { meanStd, sigmaClippedStats } from '../stats/index.js';
-import { moveMinimumTo, selectInPlace } from '../stats/select.js';
+import { meanStd } from '../stats/index.js';
+import { type BackgroundStatistic, bstat } from './bstat.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { FloatArray, PixelBeam } from './image.js';
 
@@ -76,13 +76,13 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
   const grid = needGrid ? measureGrid(data, width, height, box, beam, clipSigma, options.rmsMap === undefined, meanGrid) : undefined;
   const interpolation = options.interpolation ?? 'bicubic';
   // The whole image's clipped statistics, measured at most once whichever of its uses come up.
-  let wholeImage: { mean: number; std: number } | undefined;
-  const global = () => (wholeImage ??= globalClippedStats(data, width, height, clipSigma));
+  let wholeImage: BackgroundStatistic | undefined;
+  const global = () => (wholeImage ??= wholeImageStatistic(data, width, height, clipSigma));
 
   let rms: FloatArray;
   let rmsSource: Background['rmsSource'];
   if (options.rmsMap === 'const') {
-    rms = new Float32Array(npix).fill(global().std);
+    rms = new Float32Array(npix).fill(global().rms);
     rmsSource = 'constant';
   } else if (options.rmsMap) {
     rms = options.rmsMap;
@@ -92,7 +92,7 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
     rmsSource = grid!.nx * grid!.ny === 1 ? 'constant' : 'grid';
   }
 
-  const meanType: 'zero' | 'const' | 'map' | FloatArray = meanOption === 'default' ? chooseMeanMap(width, height, rms, box, beam, global().std) : meanOption;
+  const meanType: 'zero' | 'const' | 'map' | FloatArray = meanOption === 'default' ? chooseMeanMap(width, height, rms, box, beam, global().rms) : meanOption;
   let mean: FloatArray | number;
   if (meanType === 'zero') mean = 0;
   else if (meanType === 'const') mean = global().mean;
@@ -188,77 +188,15 @@ function measureGrid(data: FloatArray, width: number, height: number, size: BoxS
           if (v !== 0) sample[n++] = v;
         }
       }
-      const stats = clippedStatsInPlace(sample, n, clipSigma);
+      const stats = bstat(sample, n, clipSigma);
       const ok = stats.count >= MIN_BOX_SAMPLES;
-      rms[j * nx + i] = ok && wantRms ? stats.std : NaN;
+      rms[j * nx + i] = ok && wantRms ? stats.rms : NaN;
       mean[j * nx + i] = ok && wantMean ? stats.mean : NaN;
     }
   }
   if (wantRms) fillInvalid(rms, 'rms');
   if (wantMean) fillInvalid(mean, 'mean');
   return { nx, ny, cx, cy, rms, mean };
-}
-
-/**
- * astropy's sigma_clipped_stats (as shared/stats sigmaClippedStats: NaN and ±Infinity dropped,
- * centre the median, spread the population std, bounds inclusive, at most 5 iterations) on
- * the first n values of `work`, which it reorders. Written out here rather than called
- * because the grid makes tens of thousands of these calls on small samples and this version
- * runs in place with one fused pass per iteration (several times faster); the tests check the
- * two agree.
- */
-export function clippedStatsInPlace(work: Float32Array, count: number, sigma: number, maxIters = 5): { count: number; mean: number; std: number } {
-  // Moments are accumulated about a shift (the first value, then each median) so that
-  // E[d²] − E[d]² does not cancel; every pass that compacts the survivors also sums them,
-  // which gives the next iteration's std and, at the end, the result.
-  let n = 0;
-  let shift = NaN;
-  let sum = 0;
-  let squares = 0;
-  for (let i = 0; i < count; i++) {
-    const v = work[i];
-    if (!(v === v && v !== Infinity && v !== -Infinity)) continue;
-    if (n === 0) shift = v;
-    work[n++] = v;
-    const d = v - shift;
-    sum += d;
-    squares += d * d;
-  }
-  // Selection leaves the values partitioned around the median, and compaction keeps their
-  // order, so after the first iteration every value before `split` is <= every value from
-  // `split` on; the next median is then selected within one side only.
-  let split = -1;
-  let removed = 1;
-  for (let iter = 0; iter < maxIters && removed > 0 && n > 0; iter++) {
-    const mean = sum / n;
-    const std = Math.sqrt(Math.max(0, squares / n - mean * mean));
-    const k = (n - 1) >> 1;
-    const lower = split < 0 ? selectInPlace(work, k, 0, n - 1) : k < split ? selectInPlace(work, k, 0, split - 1) : selectInPlace(work, k, split, n - 1);
-    const centre = n % 2 === 1 ? lower : (lower + moveMinimumTo(work, k + 1, n - 1)) / 2;
-    const lo = centre - sigma * std;
-    const hi = centre + sigma * std;
-    let kept = 0;
-    let keptLeft = 0;
-    sum = 0;
-    squares = 0;
-    for (let i = 0; i < n; i++) {
-      const v = work[i];
-      if (v >= lo && v <= hi) {
-        work[kept++] = v;
-        if (i <= k) keptLeft++;
-        const d = v - centre;
-        sum += d;
-        squares += d * d;
-      }
-    }
-    split = keptLeft;
-    shift = centre;
-    removed = n - kept;
-    n = kept;
-  }
-  if (n === 0) return { count: 0, mean: NaN, std: NaN };
-  const mean = sum / n;
-  return { count: n, mean: shift + mean, std: Math.sqrt(Math.max(0, squares / n - mean * mean)) };
 }
 
 /**
@@ -281,14 +219,17 @@ function median(values: Float64Array): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Clipped mean and rms of the whole image (mean_map='const'), on a regular sample of at most ~1M pixels. */
-function globalClippedStats(data: FloatArray, width: number, height: number, clipSigma: number): { mean: number; std: number } {
+/**
+ * PyBDSF's clipped mean and rms of the whole image (its preprocess step: the constant mean and
+ * rms, and the scale the rms_box rule and the mean_map check compare with), on a regular
+ * sample of at most ~1M pixels. Blank (NaN) pixels are left out.
+ */
+export function wholeImageStatistic(data: FloatArray, width: number, height: number, clipSigma: number): BackgroundStatistic {
   const stride = Math.max(1, Math.ceil(Math.sqrt((width * height) / MAX_GLOBAL_SAMPLES)));
   const sample = new Float32Array(Math.ceil(width / stride) * Math.ceil(height / stride));
   let n = 0;
   for (let y = 0; y < height; y += stride) for (let x = 0; x < width; x += stride) sample[n++] = data[y * width + x];
-  const stats = sigmaClippedStats(sample.subarray(0, n), { sigma: clipSigma });
-  return { mean: stats.mean, std: stats.std };
+  return bstat(sample, n, clipSigma);
 }
 
 /**

@@ -45,6 +45,16 @@ describe.skipIf(!hasRealdata)(`PyBDSF's own regression image (tbdsf_process_imag
   const matches = reference.map((g) => ({ g, ...nearest(result.components, g.Xposn as number, g.Yposn as number) }));
   const good = matches.filter((m) => m.distance <= 1 && Math.abs(m.component.totalFlux.value / (m.g.Total_flux as number) - 1) <= 0.1);
 
+  it("measures PyBDSF's own constant background: its clipped rms and mean (bstat) to 1e-4", () => {
+    // That run chose a constant rms and mean (its rms_box exceeded a quarter of the image):
+    // rmsd_I.fits and mean_I.fits each hold one value, the whole image's bstat.
+    const constant = findSources({ data: image.data, width: image.width, height: image.height, wcs: image.header }, { rmsMap: 'const', meanMap: 'const', threshIsl: 3, threshPix: 5 });
+    const theirRms = readImage(`${base}rmsd_I.fits`).data[0];
+    const theirMean = readImage(`${base}mean_I.fits`).data[0];
+    expect(constant.rmsMap[0] / theirRms).toBeCloseTo(1, 4);
+    expect(((constant.mean as number) - theirMean) / theirRms).toBeCloseTo(0, 4);
+  });
+
   it('finds the same islands', () => {
     expect(reference.length).toBe(37);
     expect(detectable.size).toBe(33);
