@@ -28,6 +28,8 @@ export interface ComponentListOptions {
   islandMask: boolean;
   /** Also write the rms and mean maps, the Gaussian model and the residual (maps.ts). */
   writeMaps?: boolean;
+  /** Write the Gaussian list of a general image (default true; a VLASS catalog is always written). */
+  gaussianList?: boolean;
   /** Also write the source list, `<stem>.srl.csv` (catalog/sourceList.ts). */
   sourceList?: boolean;
   /** PyBDSF group_by_isl: every island's Gaussians form one source. */
@@ -47,6 +49,9 @@ export interface ComponentListResult {
   /** 'vlass': the VLASS SE catalog; 'gaussian list': PyBDSF's Gaussian list of any other image. */
   catalogKind: 'vlass' | 'gaussian list';
   rmsSource: 'rms image' | 'measured' | 'constant';
+  /** rms_box [box, step] when the background was measured (given, or PyBDSF's rule), and adaptive_rms_box's small box. */
+  rmsBox?: readonly [number, number];
+  rmsBoxBright?: readonly [number, number];
   /** The background mean used: zero, one constant, or a map ('default' decides between the last two). */
   meanMap: 'zero' | 'const' | 'map' | 'given';
   components: number;
@@ -98,12 +103,14 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   options.onStage('writing');
   const names = vlass ? catalogOutputNames(product.stem) : gaussianListNames(product.stem);
   const path = (name: string) => join(options.outDir, name);
-  const outputs = [path(names.catalog), path(names.ds9), path(names.crtf)];
+  const outputs: string[] = [];
   const frequencyHz = frequencyOf(wcs, image);
-  if (vlass) writeVlassProductCatalog(outputs[0], found.components, { name: vlass, stem: product.stem, image, files, restoring, frequencyHz, generator: options.generator });
-  else writeGaussianList(outputs[0], found.components, { imageFile: basename(files.image), frequencyHz, generator: options.generator });
-  writeDs9Regions(outputs[1], found.components);
-  writeCrtfRegions(outputs[2], found.components);
+  if (vlass) writeVlassProductCatalog(path(names.catalog), found.components, { name: vlass, stem: product.stem, image, files, restoring, frequencyHz, generator: options.generator });
+  else if (options.gaussianList !== false) writeGaussianList(path(names.catalog), found.components, { imageFile: basename(files.image), frequencyHz, generator: options.generator });
+  if (vlass || options.gaussianList !== false) outputs.push(path(names.catalog));
+  outputs.push(path(names.ds9), path(names.crtf));
+  writeDs9Regions(path(names.ds9), found.components);
+  writeCrtfRegions(path(names.crtf), found.components);
   if (options.casaScript) {
     outputs.push(path(names.casaScript));
     writeCasaComponentListScript(path(names.casaScript), found.components, { clPath: names.componentList, freqHz: frequencyHz });
@@ -121,7 +128,9 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
     product: product.stem,
     detectionImage: files.image,
     catalogKind: vlass ? 'vlass' : 'gaussian list',
-    rmsSource: rms ? 'rms image' : options.finder.rmsMap === 'const' ? 'constant' : 'measured',
+    rmsSource: RMS_SOURCES[found.rmsSource],
+    ...(found.rmsBox ? { rmsBox: found.rmsBox } : {}),
+    ...(found.brightBox ? { rmsBoxBright: found.brightBox } : {}),
     meanMap: found.meanType ?? 'given',
     components: found.components.length,
     islands: found.islands.length,
@@ -195,6 +204,8 @@ export function groupByIsland(components: Component[]): void {
     c.sCode = sizes.get(key(c))! > 1 ? 'M' : 'S';
   }
 }
+
+const RMS_SOURCES = { given: 'rms image', grid: 'measured', constant: 'constant' } as const;
 
 /** A pixel sampler for an image that is not there: every value nan. */
 const NO_IMAGE = { nearest: () => NaN, close: () => undefined };

@@ -89,7 +89,7 @@ export function* waveletScales(
     [current, smoothed] = [smoothed, current];
 
     const scaleBeam = broadenedBeam(beam, (4 ** j - 1) / 3);
-    const scaleBackground = estimateBackground(current, width, height, scaleBeam, { rmsBox: scaleRmsBox(j, options.rmsBox, width, height), meanMap: 'zero' });
+    const scaleBackground = estimateBackground(current, width, height, scaleBeam, { rmsBox: scaleRmsBox(j, options.rmsBox, width, height), rmsMap: 'map', meanMap: 'zero' });
     const found = findIslands(current, width, height, scaleBackground, scaleBeam, { threshIsl: options.threshIsl, threshPix: options.threshPix, minpixIsl: WAVELET_MINPIX, connectivity: options.connectivity });
     const scaleFits = found.islands.map((island) => fitIsland(island, current, width, scaleBackground, scaleBeam, found.labels, options.fit, work));
     for (const fit of scaleFits) for (const g of fit.gaussians) addGaussian(current, width, height, g, -1);

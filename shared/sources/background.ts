@@ -20,22 +20,33 @@
  */
 import { meanStd } from '../stats/index.js';
 import { type BackgroundStatistic, bstat } from './bstat.js';
+import { type RmsBoxChoice, pybdsfRmsBox } from './rmsBoxRule.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { FloatArray, PixelBeam } from './image.js';
 
 export type MeanMapOption = 'zero' | 'const' | 'map' | 'default' | FloatArray;
 
 export interface BackgroundOptions {
-  /** An rms map (Jy/beam), same shape as the image, which skips the measurement; or 'const', one clipped rms for the whole image (PyBDSF rms_map=False). */
-  rmsMap?: FloatArray | 'const';
+  /**
+   * An rms map (Jy/beam), same shape as the image, which skips the measurement; 'const', one
+   * clipped rms for the whole image (PyBDSF rms_map=False); 'map', a measured map (True); or
+   * undefined, PyBDSF's rms_map=None: a map when its variation is significant (see
+   * chooseRmsMap) or adaptive_rms_box found bright sources, else the constant.
+   */
+  rmsMap?: FloatArray | 'const' | 'map';
   /**
    * 'zero' (default), 'const' (one clipped mean), 'map' (grid like the rms), 'default'
    * (PyBDSF's mean_map='default': 'map' when the background varies significantly, else
-   * 'const'; see chooseMeanMap), or a given map.
+   * 'const', or 'zero' for a confused image; see significantMeanVariation), or a given map.
    */
   meanMap?: MeanMapOption;
-  /** PyBDSF rms_box: [box, step] in pixels. Default about 40 beams across, step box/4. */
+  /** PyBDSF rms_box: [box, step] in pixels. Default: PyBDSF's rule (rmsBoxRule.ts). */
   rmsBox?: readonly [number, number];
+  /**
+   * PyBDSF adaptive_rms_box: around bright sources the maps are measured in a smaller box
+   * (rms_box_bright), blended into the rms_box maps (see blendBright). Default false.
+   */
+  adaptiveRmsBox?: boolean;
   /** Interpolation between grid points (default 'bicubic'). */
   interpolation?: 'bicubic' | 'bilinear';
   /** Clipping limit in σ (default 3, PyBDSF's kappa_clip). */
@@ -51,12 +62,13 @@ export interface Background {
   rmsSource: 'given' | 'grid' | 'constant';
   /** The box and step used when measured. */
   rmsBox?: readonly [number, number];
+  /** With adaptive_rms_box: the small box, and how many bright sources it is kept around. */
+  brightBox?: readonly [number, number];
+  brightSources?: number;
   /** The mean actually used when it was one of the named kinds ('default' decides between const and map). */
   meanType?: 'zero' | 'const' | 'map';
 }
 
-/** Beams across a default box: some 1500 beams per box, a clipped rms good to about 2%. */
-const DEFAULT_BOX_BEAMS = 40;
 /** Fewest valid pixels for a box's statistic to be trusted. */
 const MIN_BOX_SAMPLES = 16;
 /** Cap on the pixels sampled for a whole-image ('const') statistic. */
@@ -64,42 +76,98 @@ const MAX_GLOBAL_SAMPLES = 1 << 20;
 
 export function estimateBackground(data: FloatArray, width: number, height: number, beam: PixelBeam, options: BackgroundOptions = {}): Background {
   const npix = width * height;
-  if (options.rmsMap !== 'const') checkMap(options.rmsMap, npix, 'rms map');
+  if (typeof options.rmsMap !== 'string') checkMap(options.rmsMap, npix, 'rms map');
   const meanOption = options.meanMap ?? 'zero';
   if (typeof meanOption !== 'string') checkMap(meanOption, npix, 'mean map');
   const clipSigma = options.clipSigma ?? 3;
   if (!(clipSigma > 0)) throw new ConfigError(`clip sigma ${clipSigma} must be positive`);
-
-  const meanGrid = meanOption === 'map' || meanOption === 'default';
-  const needGrid = options.rmsMap === undefined || meanGrid;
-  const box = resolveRmsBox(options.rmsBox, width, height, beam);
-  const grid = needGrid ? measureGrid(data, width, height, box, beam, clipSigma, options.rmsMap === undefined, meanGrid) : undefined;
   const interpolation = options.interpolation ?? 'bicubic';
   // The whole image's clipped statistics, measured at most once whichever of its uses come up.
   let wholeImage: BackgroundStatistic | undefined;
-  const global = () => (wholeImage ??= wholeImageStatistic(data, width, height, clipSigma));
+  const whole = () => (wholeImage ??= wholeImageStatistic(data, width, height, clipSigma));
+
+  const givenRms = typeof options.rmsMap === 'string' ? undefined : options.rmsMap;
+  const measureRms = givenRms === undefined && options.rmsMap !== 'const';
+  const measureMean = meanOption === 'map' || meanOption === 'default';
+  if (!measureRms && !measureMean) {
+    const rms = givenRms ?? new Float32Array(npix).fill(whole().rms);
+    const mean = typeof meanOption !== 'string' ? meanOption : meanOption === 'const' ? whole().mean : 0;
+    return { rms, mean, rmsSource: givenRms ? 'given' : 'constant', ...(typeof meanOption === 'string' ? { meanType: meanOption as 'zero' | 'const' } : {}) };
+  }
+
+  const choice = chooseRmsBox(data, width, height, beam, whole, options);
+  const box = { box: choice.rmsBox[0], step: choice.rmsBox[1] };
+  const constantMean = (): 'zero' | 'const' => (meanOption === 'zero' || (meanOption === 'default' && isConfused(data, whole())) ? 'zero' : 'const');
+  // PyBDSF: a box over a quarter of the image leaves too few boxes for a map; one constant
+  // rms and mean then stand for the whole image (unless a map is asked for by name).
+  if (box.box > Math.min(width, height) / 4 && options.rmsMap !== 'map') {
+    const meanType = typeof meanOption === 'string' ? constantMean() : undefined;
+    return {
+      rms: givenRms ?? new Float32Array(npix).fill(whole().rms),
+      mean: meanType === undefined ? (meanOption as FloatArray) : meanType === 'const' ? whole().mean : 0,
+      rmsSource: givenRms ? 'given' : 'constant',
+      rmsBox: choice.rmsBox,
+      ...(meanType ? { meanType } : {}),
+    };
+  }
+
+  const adaptive = choice.brightBox !== undefined;
+  const grid = measureGrid(data, width, height, adaptive ? { box: choice.brightBox![0], step: choice.brightBox![1] } : box, beam, clipSigma, measureRms, measureMean);
+  if (adaptive) blendBright(grid, measureGrid(data, width, height, box, beam, clipSigma, measureRms, measureMean), choice.brightPeaks, width, interpolation);
 
   let rms: FloatArray;
   let rmsSource: Background['rmsSource'];
-  if (options.rmsMap === 'const') {
-    rms = new Float32Array(npix).fill(global().rms);
-    rmsSource = 'constant';
-  } else if (options.rmsMap) {
-    rms = options.rmsMap;
+  if (givenRms) {
+    rms = givenRms;
     rmsSource = 'given';
+  } else if (options.rmsMap === 'const') {
+    rms = new Float32Array(npix).fill(whole().rms);
+    rmsSource = 'constant';
   } else {
-    rms = interpolateGrid(grid!, grid!.rms, width, height, interpolation);
-    rmsSource = grid!.nx * grid!.ny === 1 ? 'constant' : 'grid';
+    rms = interpolateGrid(grid, grid.rms, width, height, interpolation);
+    rmsSource = grid.nx * grid.ny === 1 ? 'constant' : 'grid';
+    if (options.rmsMap === undefined && !adaptive && !chooseRmsMap(rms, box, beam, whole().rms)) {
+      rms.fill(whole().rms);
+      rmsSource = 'constant';
+    }
   }
 
-  const meanType: 'zero' | 'const' | 'map' | FloatArray = meanOption === 'default' ? chooseMeanMap(width, height, rms, box, beam, global().rms) : meanOption;
+  const meanType: 'zero' | 'const' | 'map' | FloatArray =
+    meanOption === 'default' ? (significantMeanVariation(rms, box, beam, whole().rms) ? 'map' : constantMean()) : meanOption;
   let mean: FloatArray | number;
   if (meanType === 'zero') mean = 0;
-  else if (meanType === 'const') mean = global().mean;
-  else if (meanType === 'map') mean = interpolateGrid(grid!, grid!.mean, width, height, interpolation);
+  else if (meanType === 'const') mean = whole().mean;
+  else if (meanType === 'map') mean = interpolateGrid(grid, grid.mean, width, height, interpolation);
   else mean = meanType;
 
-  return { rms, mean, rmsSource, rmsBox: grid ? [box.box, box.step] : undefined, ...(typeof meanType === 'string' ? { meanType } : {}) };
+  return {
+    rms,
+    mean,
+    rmsSource,
+    rmsBox: choice.rmsBox,
+    ...(adaptive ? { brightBox: choice.brightBox, brightSources: choice.brightPeaks.length } : {}),
+    ...(typeof meanType === 'string' ? { meanType } : {}),
+  };
+}
+
+/**
+ * rms_box as given (checked), or by PyBDSF's rule; with adaptive_rms_box also the small box
+ * and the bright sources it is kept around (rmsBoxRule.ts). `whole` gives the whole image's
+ * clipped statistic, measured only if the rule needs it.
+ */
+export function chooseRmsBox(
+  data: FloatArray,
+  width: number,
+  height: number,
+  beam: PixelBeam,
+  whole: () => BackgroundStatistic,
+  options: { rmsBox?: readonly [number, number]; adaptiveRmsBox?: boolean },
+): RmsBoxChoice {
+  const given = options.rmsBox;
+  if (given && !(Number.isInteger(given[0]) && Number.isInteger(given[1]) && given[0] > 0 && given[1] > 0))
+    throw new ConfigError(`rms_box (${given.join(', ')}) must be two positive integers (box, step) in pixels`);
+  if (given && !options.adaptiveRmsBox) return { rmsBox: [given[0], given[1]], brightPeaks: [] };
+  return pybdsfRmsBox(data, width, height, beam, whole(), { rmsBox: given, adaptive: options.adaptiveRmsBox ?? false });
 }
 
 function checkMap(map: FloatArray | undefined, npix: number, what: string): void {
@@ -110,21 +178,6 @@ function checkMap(map: FloatArray | undefined, npix: number, what: string): void
 interface BoxSize {
   box: number;
   step: number;
-}
-
-/** rms_box from the options, or the default; a box larger than the image is cut to it. */
-export function resolveRmsBox(given: readonly [number, number] | undefined, width: number, height: number, beam: PixelBeam): BoxSize {
-  let box: number;
-  let step: number;
-  if (given) {
-    [box, step] = given;
-    if (!(Number.isInteger(box) && Number.isInteger(step) && box > 0 && step > 0))
-      throw new ConfigError(`rms_box (${given.join(', ')}) must be two positive integers (box, step) in pixels`);
-  } else {
-    box = Math.max(16, Math.round(DEFAULT_BOX_BEAMS * beam.fwhmMajor));
-    step = Math.max(1, Math.round(box / 4));
-  }
-  return { box: Math.min(box, Math.max(width, height)), step };
 }
 
 /** Box statistics on the grid (row-major ny x nx) and the grid geometry. */
@@ -232,19 +285,111 @@ export function wholeImageStatistic(data: FloatArray, width: number, height: num
   return bstat(sample, n, clipSigma);
 }
 
+/** The beam FWHM in pixels as PyBDSF's checks take it: the geometric mean of the axes. */
+function beamFwhmPixels(beam: PixelBeam): number {
+  return Math.sqrt(beam.fwhmMajor * beam.fwhmMinor);
+}
+
 /**
- * PyBDSF's mean_map='default' (rmsimage.py, check_meanmap): a constant background mean (the
- * image's clipped mean) unless the map's variation is significant, standard deviation above
- * 5 x the expected clipped_rms / box x the beam FWHM in pixels (geometric mean), then a map;
- * a box over a quarter of the image is always constant. PyBDSF passes the rms map, not the
- * mean map, to that check; so does this, to decide as PyBDSF decides. `clippedRms` is the image's 3-sigma clipped rms. (PyBDSF's 'zero' for a
- * confused image is not reproduced.)
+ * PyBDSF's rms_map=None (check_rmsmap): the measured map is kept when its spread over the
+ * image exceeds 1.1 × what box noise alone gives, clipped rms / √2 / box × beam FWHM (pixels);
+ * otherwise one constant rms is as good and steadier.
  */
-function chooseMeanMap(width: number, height: number, rms: FloatArray, box: BoxSize, beam: PixelBeam, clippedRms: number): 'const' | 'map' {
-  if (box.box > Math.min(width, height) / 4) return 'const';
-  const std = meanStd(rms).std;
-  const expected = (clippedRms / box.box) * Math.sqrt(beam.fwhmMajor * beam.fwhmMinor);
-  return std > 5 * expected ? 'map' : 'const';
+function chooseRmsMap(rms: FloatArray, box: BoxSize, beam: PixelBeam, clippedRms: number): boolean {
+  return meanStd(rms).std > 1.1 * ((clippedRms / Math.SQRT2 / box.box) * beamFwhmPixels(beam));
+}
+
+/**
+ * PyBDSF's mean_map='default' (check_meanmap): a map when the variation is significant,
+ * standard deviation above 5 × clipped rms / box × beam FWHM (pixels), else a constant.
+ * PyBDSF passes the rms map, not the mean map, to that check; so does this, to decide as
+ * PyBDSF decides.
+ */
+function significantMeanVariation(rms: FloatArray, box: BoxSize, beam: PixelBeam, clippedRms: number): boolean {
+  return meanStd(rms).std > 5 * ((clippedRms / box.box) * beamFwhmPixels(beam));
+}
+
+/**
+ * PyBDSF's "confused" image (preprocess), whose constant mean is taken as zero under
+ * mean_map='default': fewer than 25 pixels per pixel above 5σ once the source counts' slope
+ * (2.5) is allowed for (bmpersrc_th = pixels / (1.5 × pixels above 5σ)), or a clipped mean
+ * of 0.1σ or more — sources, not sky, set the clipped mean.
+ */
+function isConfused(data: FloatArray, whole: BackgroundStatistic): boolean {
+  let bright = 0;
+  let pixels = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v) continue;
+    pixels++;
+    if (v >= 5 * whole.rms) bright++;
+  }
+  const beamsPerSource = pixels / (1.5 * Math.max(1, bright));
+  return beamsPerSource <= 25 || whole.mean / whole.rms >= 0.1;
+}
+
+/** Cells each side of a bright source's cell over which the small-box maps are blended in (PyBDSF: a 15-cell box). */
+const BRIGHT_BLEND_HALF = 7;
+
+/**
+ * adaptive_rms_box (PyBDSF's map_2d): `small` holds the maps measured in the bright box. They
+ * are replaced by the rms_box maps (`large`, interpolated to the small grid), except around
+ * each bright source: in the 15 x 15 cells about it the small-box values are kept out to the
+ * nearest cell where they are under twice the large-box rms (the artefacts' reach), and
+ * beyond that tapered linearly, weight 1 − 2d / diagonal, into the large-box values. Weights
+ * are kept within [0, 1] (PyBDSF's can go below 0 in a box cut by the grid edge).
+ */
+function blendBright(small: Grid, large: Grid, brightPeaks: readonly number[], width: number, interpolation: 'bicubic' | 'bilinear'): void {
+  const cubic = interpolation === 'bicubic';
+  const { nx, ny } = small;
+  const largeRms = new Float64Array(nx * ny);
+  const largeMean = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      largeRms[j * nx + i] = gridValueAt(large, large.rms, small.cx[i], small.cy[j], cubic);
+      largeMean[j * nx + i] = gridValueAt(large, large.mean, small.cx[i], small.cy[j], cubic);
+    }
+  const rms = Float64Array.from(largeRms);
+  const mean = Float64Array.from(largeMean);
+  for (const peak of brightPeaks) {
+    const py = Math.floor(peak / width);
+    const ci = nearestCentre(small.cx, peak - py * width);
+    const cj = nearestCentre(small.cy, py);
+    const i0 = Math.max(0, ci - BRIGHT_BLEND_HALF);
+    const i1 = Math.min(nx - 1, ci + BRIGHT_BLEND_HALF);
+    const j0 = Math.max(0, cj - BRIGHT_BLEND_HALF);
+    const j1 = Math.min(ny - 1, cj + BRIGHT_BLEND_HALF);
+    let reach = Infinity;
+    for (let j = j0; j <= j1; j++)
+      for (let i = i0; i <= i1; i++) if (small.rms[j * nx + i] / largeRms[j * nx + i] < 2) reach = Math.min(reach, Math.hypot(i - ci, j - cj));
+    const diagonal = Math.hypot(i1 - i0 + 1, j1 - j0 + 1);
+    for (let j = j0; j <= j1; j++)
+      for (let i = i0; i <= i1; i++) {
+        const d = Math.hypot(i - ci, j - cj);
+        const w = d >= reach ? Math.min(1, Math.max(0, 1 - (2 * d) / diagonal)) : 1;
+        const k = j * nx + i;
+        rms[k] = w * small.rms[k] + (1 - w) * largeRms[k];
+        mean[k] = w * small.mean[k] + (1 - w) * largeMean[k];
+      }
+  }
+  small.rms.set(rms);
+  small.mean.set(mean);
+}
+
+function nearestCentre(centres: Float64Array, position: number): number {
+  let best = 0;
+  for (let k = 1; k < centres.length; k++) if (Math.abs(centres[k] - position) < Math.abs(centres[best] - position)) best = k;
+  return best;
+}
+
+/** The grid interpolated at one point, as interpolateGrid does for every pixel. */
+function gridValueAt(grid: Grid, values: Float64Array, x: number, y: number, cubic: boolean): number {
+  const sx = new Stencil();
+  const sy = new Stencil();
+  sx.at(grid.cx, x, cubic);
+  sy.at(grid.cy, y, cubic);
+  const row = (j: number) => sx.combine(values[j * grid.nx + sx.k0], values[j * grid.nx + sx.k1], values[j * grid.nx + sx.k2], values[j * grid.nx + sx.k3]);
+  return sy.combine(row(sy.k0), row(sy.k1), row(sy.k2), row(sy.k3));
 }
 
 /**

@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.js';
 import { MAX_ATROUS_JMAX, type WaveletScale, waveletScales } from './atrous.js';
-import { type Background, type BackgroundOptions, estimateBackground, resolveRmsBox } from './background.js';
+import { type Background, type BackgroundOptions, chooseRmsBox, estimateBackground, wholeImageStatistic } from './background.js';
 import { type FitOptions, fitIslands } from './fit.js';
 import { type FloatArray, type SourceImage, localSkyJacobian, resolveImage } from './image.js';
 import { type Island, type IslandOptions, findIslands } from './islands.js';
@@ -50,6 +50,11 @@ export interface FindSourcesResult {
   timings: StageTiming[];
   /** The rms map used (the given one, or the one measured). */
   rmsMap: FloatArray;
+  /** Where it came from: given, measured on the box grid, or one constant. */
+  rmsSource: Background['rmsSource'];
+  /** rms_box used when the background was measured, and with adaptive_rms_box the small box. */
+  rmsBox?: readonly [number, number];
+  brightBox?: readonly [number, number];
   /** The mean map used, or its constant value. */
   mean: FloatArray | number;
   /** Which background mean was used (mean_map 'default' decides between const and map). */
@@ -86,7 +91,7 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
         threshIsl: options.threshIsl ?? 3,
         threshPix: fitOptions.threshPix!,
         connectivity: options.connectivity,
-        rmsBox: background.rmsBox ?? toPair(resolveRmsBox(options.rmsBox, width, height, pixelBeam)),
+        rmsBox: background.rmsBox ?? chooseRmsBox(data, width, height, pixelBeam, () => wholeImageStatistic(data, width, height, options.clipSigma ?? 3), options).rmsBox,
         fit: fitOptions,
       });
       // Each scale is measured as it comes, so that only one scale's maps are alive at once.
@@ -110,6 +115,9 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
     islands,
     timings,
     rmsMap: background.rms,
+    rmsSource: background.rmsSource,
+    rmsBox: background.rmsBox,
+    brightBox: background.brightBox,
     mean: background.mean,
     meanType: background.meanType,
     islandMask: islandMap.labels,
@@ -120,10 +128,6 @@ export function findSources(image: SourceImage, options: FindSourcesOptions = {}
 function checkedJmax(jmax: number): number {
   if (!(Number.isInteger(jmax) && jmax >= 1 && jmax <= MAX_ATROUS_JMAX)) throw new ConfigError(`atrous_jmax ${jmax} must be an integer from 1 to ${MAX_ATROUS_JMAX}`);
   return jmax;
-}
-
-function toPair(box: { box: number; step: number }): [number, number] {
-  return [box.box, box.step];
 }
 
 /**

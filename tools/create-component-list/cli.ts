@@ -43,7 +43,8 @@ export const createComponentListTool = defineTool({
     // PyBDSF's options by PyBDSF's names; each overrides its CAPO key for this run.
     'thresh-isl': { type: 'number', describe: 'island boundary threshold in sigma (PyBDSF thresh_isl; CAPO threshIsl)' },
     'thresh-pix': { type: 'number', describe: 'an island needs a pixel this many sigma above the mean (PyBDSF thresh_pix; CAPO threshPix)' },
-    'rms-box': { type: 'string', describe: '"BOX,STEP" in pixels of the background rms and mean maps (PyBDSF rms_box; CAPO rmsBox)' },
+    'rms-box': { type: 'string', describe: '"BOX,STEP" in pixels of the background rms and mean maps (PyBDSF rms_box; CAPO rmsBox for VLASS products; PyBDSF\'s rule for any other image)' },
+    'adaptive-rms-box': { type: 'boolean', describe: 'measure the background in a smaller box around bright sources (PyBDSF adaptive_rms_box; CAPO adaptiveRmsBox)' },
     'mean-map': {
       type: 'string',
       choices: ['zero', 'const', 'map', 'default'],
@@ -51,13 +52,13 @@ export const createComponentListTool = defineTool({
     },
     'catalog-type': {
       type: 'string',
-      choices: ['gaul', 'both'],
+      choices: ['gaul', 'srl', 'both'],
       default: 'gaul',
-      describe: 'gaul: the Gaussian list (or the VLASS catalog); both: also the source list <stem>.srl.csv (PyBDSF catalog_type; the Gaussian list is always written, as the other tools read it)',
+      describe: 'gaul: the Gaussian list (or the VLASS catalog); srl: the source list <stem>.srl.csv; both: the two (PyBDSF catalog_type; a VLASS product\'s catalog is always written, as the other tools read it)',
     },
     'rms-map': {
       type: 'boolean',
-      describe: 'PyBDSF rms_map: --no-rms-map takes one clipped rms for the whole image; --rms-map measures a map on the rms_box grid even beside an rms image (default: the rms image when there is one, else a map)',
+      describe: "PyBDSF rms_map: --no-rms-map takes one clipped rms for the whole image; --rms-map measures a map on the rms_box grid even beside an rms image (default: the rms image when there is one, else PyBDSF's choice: a map when the noise varies significantly)",
     },
     'group-by-isl': { type: 'boolean', default: false, describe: "PyBDSF group_by_isl: every island's Gaussians form one source (Source_id, S_Code S or M)" },
     'atrous-do': { type: 'boolean', describe: 'also fit wavelet-scale residual structure (PyBDSF atrous_do; CAPO atrousDo)' },
@@ -73,11 +74,14 @@ export const createComponentListTool = defineTool({
       dir: args.dir,
       explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
     });
+    if (args.report && args.catalogType === 'srl') throw new UsageError('--report draws the Gaussian list: give --catalog-type gaul or both with it');
     const finder = withPybdsfFlags(finderOptions(ctx.capo), args);
-    // Any other image is processed as PyBDSF's process_image would: its mean_map 'default'.
+    // Any other image is processed as PyBDSF's process_image would: its mean_map 'default'
+    // and its rms_box rule, unless the flags say otherwise.
     if (!product.name && args.meanMap === undefined) finder.meanMap = 'default';
+    if (!product.name && args.rmsBox === undefined) delete finder.rmsBox;
     const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
-    if (args.rmsMap === false) finder.rmsMap = 'const';
+    if (args.rmsMap !== undefined) finder.rmsMap = args.rmsMap ? 'map' : 'const';
     const result = makeComponentList(product, {
       beam,
       outDir: ctx.outDir,
@@ -87,7 +91,8 @@ export const createComponentListTool = defineTool({
       casaScript: args.casaScript,
       islandMask: args.islandMask,
       writeMaps: args.writeMaps,
-      sourceList: args.catalogType === 'both',
+      gaussianList: args.catalogType !== 'srl',
+      sourceList: args.catalogType !== 'gaul',
       generator: `create-component-list ${VERSION_STRING}`,
       onStage: (stage, detail) => (stage.startsWith('finding: ') ? ctx.log.info({ event: 'timing', ...detail }, stage) : ctx.stage(stage, detail)),
       onWarning: (message, detail) => ctx.log.warn(detail ?? {}, message),
@@ -97,7 +102,7 @@ export const createComponentListTool = defineTool({
     if (args.report) await writeCatalogReport(ctx, product.files.image, result, finder);
     ctx.emitResult(result);
     ctx.report(
-      `create-component-list: ${result.components} components in ${result.islands} islands for ${result.product} (noise from the ${result.rmsSource}); ` +
+      `create-component-list: ${result.components} components in ${result.islands} islands for ${result.product} (noise: ${result.rmsSource === 'measured' ? 'a measured map' : result.rmsSource === 'constant' ? 'one clipped rms' : 'the rms image'}); ` +
         `${result.flaggedFits.length} flagged fit(s) kept; wrote ${result.outputs.map((o) => o.split('/').pop()).join(', ')}.`,
     );
     return ExitCode.OK;
@@ -116,7 +121,7 @@ async function writeCatalogReport(ctx: ToolContext, imagePath: string, result: C
       ['components (Gaussians)', result.components],
       ['islands', result.islands],
       ['fits flagged, kept', result.flaggedFits.length],
-      ['noise from', result.rmsSource],
+      ['noise', result.rmsSource],
       ['thresh_isl, thresh_pix', `${finder.threshIsl ?? 3}, ${finder.threshPix ?? 5}`],
       ['minpix_isl', result.minpixIsl],
       ['catalog', basename(catalogPath)],
@@ -140,7 +145,7 @@ export function parseBeam(text: string): Beam {
 /** The PyBDSF-named flags over the CAPO settings; a bad value names its flag (64). */
 function withPybdsfFlags(
   options: FindSourcesOptions,
-  flags: { threshIsl?: number; threshPix?: number; rmsBox?: string; meanMap?: string; atrousDo?: boolean },
+  flags: { threshIsl?: number; threshPix?: number; rmsBox?: string; meanMap?: string; atrousDo?: boolean; adaptiveRmsBox?: boolean },
 ): FindSourcesOptions {
   const out = { ...options };
   for (const [flag, value] of [['--thresh-isl', flags.threshIsl], ['--thresh-pix', flags.threshPix]] as const)
@@ -154,6 +159,7 @@ function withPybdsfFlags(
   }
   if (flags.meanMap !== undefined) out.meanMap = flags.meanMap as FindSourcesOptions['meanMap'];
   if (flags.atrousDo !== undefined) out.atrousDo = flags.atrousDo;
+  if (flags.adaptiveRmsBox !== undefined) out.adaptiveRmsBox = flags.adaptiveRmsBox;
   if (!(out.threshPix! >= out.threshIsl!)) throw new UsageError(`--thresh-isl ${out.threshIsl} is above --thresh-pix ${out.threshPix}: an island's boundary cannot be above its peak threshold`);
   return out;
 }
@@ -181,6 +187,7 @@ export function finderOptions(capo: CapoConfig): FindSourcesOptions {
     meanMap,
     maxComponentsPerIsland: capo.getInteger(key('maxComponentsPerIsland')),
     ...(minpix === '' ? {} : { minpixIsl: capo.getInteger(key('minpixIsl')) }),
+    adaptiveRmsBox: capo.getBoolean(key('adaptiveRmsBox')),
     atrousDo: capo.getBoolean(key('atrousDo')),
     atrousJmax: capo.getInteger(key('atrousJmax')),
   };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sigmaClippedStats } from '../../../shared/stats/index.js';
-import { estimateBackground, resolveRmsBox } from '../../../shared/sources/background.js';
+import { estimateBackground } from '../../../shared/sources/background.js';
 import { bstat } from '../../../shared/sources/bstat.js';
 import type { PixelBeam } from '../../../shared/sources/image.js';
 import { addGaussian, correlatedNoise, mulberry32, normal, whiteNoise } from './synthetic.js';
@@ -27,8 +27,9 @@ describe('estimateBackground', () => {
   it('measures the rms of beam-correlated noise: unbiased on average, within the sampling scatter everywhere', () => {
     // A 128-pixel box holds about 128² / 4πσ_b² ≈ 450 independent noise samples, so each box's
     // rms scatters by about 1/√(2·450) ≈ 3.3%; 3σ clipping lowers it by 1.3%.
-    const data = correlatedNoise(320, 320, 2e-4, 1.7, 2);
-    const bg = estimateBackground(data, 320, 320, beam(4), { rmsBox: [128, 32] });
+    // rms_map 'map': uniform noise would otherwise get PyBDSF's constant (see below).
+    const data = correlatedNoise(520, 520, 2e-4, 1.7, 2);
+    const bg = estimateBackground(data, 520, 520, beam(4), { rmsBox: [128, 32], rmsMap: 'map' });
     expect(bg.rmsSource).toBe('grid');
     let min = Infinity;
     let max = -Infinity;
@@ -45,13 +46,13 @@ describe('estimateBackground', () => {
   });
 
   it('treats exact zeros (zero-masked borders) as blanks, so the rms is not pulled down near them', () => {
-    const data = correlatedNoise(320, 320, 2e-4, 1.7, 5);
-    for (let y = 0; y < 320; y++) for (let x = 0; x < 320; x++) if (x < 48 || y < 48) data[y * 320 + x] = 0;
-    const bg = estimateBackground(data, 320, 320, beam(4), { rmsBox: [128, 32] });
+    const data = correlatedNoise(520, 520, 2e-4, 1.7, 5);
+    for (let y = 0; y < 520; y++) for (let x = 0; x < 520; x++) if (x < 48 || y < 48) data[y * 520 + x] = 0;
+    const bg = estimateBackground(data, 520, 520, beam(4), { rmsBox: [128, 32], rmsMap: 'map' });
     // At (60, 60) every box around the point overlaps the zero border; with zeros counted as
     // data its rms came out at about a third of the true value.
-    expect(bg.rms[60 * 320 + 60] / 2e-4).toBeGreaterThan(0.85);
-    expect(bg.rms[60 * 320 + 60] / 2e-4).toBeLessThan(1.15);
+    expect(bg.rms[60 * 520 + 60] / 2e-4).toBeGreaterThan(0.85);
+    expect(bg.rms[60 * 520 + 60] / 2e-4).toBeLessThan(1.15);
   });
 
   it('is not raised by bright sources in the box (3σ clipping)', () => {
@@ -65,13 +66,14 @@ describe('estimateBackground', () => {
 
   it('follows a noise level that changes across the image, without overshooting the grid values', () => {
     const width = 300;
-    const height = 60;
+    const height = 240;
     const gauss = normal(mulberry32(4));
     const level = (x: number) => 1 + (2 * x) / width; // 1 on the left, 3 on the right
     const data = new Float32Array(width * height);
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = level(x) * gauss();
     for (const interpolation of ['bicubic', 'bilinear'] as const) {
       const bg = estimateBackground(data, width, height, beam(1), { rmsBox: [60, 20], interpolation });
+      expect(bg.rmsSource).toBe('grid'); // PyBDSF's check finds the variation significant
       for (const x of [40, 150, 260]) expect(Math.abs(bg.rms[30 * width + x] / level(x) - 1)).toBeLessThan(0.1);
       // The rms of the flanking boxes bounds every interpolated value (the clamp in each 1-D step).
       for (let x = 0; x < width; x++) {
@@ -82,14 +84,14 @@ describe('estimateBackground', () => {
   });
 
   it('measures an offset background with meanMap "map" and "const", and takes a given mean map', () => {
-    const data = whiteNoise(120, 120, 1, 5).map((v) => v + 4);
-    const n = 120 * 120;
-    const map = estimateBackground(data, 120, 120, beam(1), { rmsBox: [40, 20], meanMap: 'map' });
-    expect((map.mean as Float32Array)[60 * 120 + 60]).toBeCloseTo(4, 0);
-    const constant = estimateBackground(data, 120, 120, beam(1), { rmsBox: [40, 20], meanMap: 'const' });
+    const data = whiteNoise(160, 160, 1, 5).map((v) => v + 4);
+    const n = 160 * 160;
+    const map = estimateBackground(data, 160, 160, beam(1), { rmsBox: [40, 20], meanMap: 'map' });
+    expect((map.mean as Float32Array)[80 * 160 + 80]).toBeCloseTo(4, 0);
+    const constant = estimateBackground(data, 160, 160, beam(1), { rmsBox: [40, 20], meanMap: 'const' });
     expect(constant.mean as number).toBeCloseTo(4, 1);
     const given = new Float32Array(n).fill(3.9);
-    expect(estimateBackground(data, 120, 120, beam(1), { rmsBox: [40, 20], meanMap: given }).mean).toBe(given);
+    expect(estimateBackground(data, 160, 160, beam(1), { rmsBox: [40, 20], meanMap: given }).mean).toBe(given);
   });
 
   it('leaves NaN (blanked) pixels out and fills boxes with no valid pixels from the others', () => {
@@ -111,11 +113,20 @@ describe('estimateBackground', () => {
 });
 
 describe("mean_map 'default', as PyBDSF decides it", () => {
-  it('a flat background with an offset: a constant mean, the clipped mean of the image', () => {
-    const data = whiteNoise(400, 400, 1e-3, 3).map((v) => v + 2e-4);
+  it('a flat background with a small offset: a constant mean, the clipped mean of the image', () => {
+    const data = whiteNoise(400, 400, 1e-3, 3).map((v) => v + 5e-5);
     const bg = estimateBackground(Float32Array.from(data), 400, 400, beam(4), { meanMap: 'default', rmsBox: [60, 15] });
     expect(bg.meanType).toBe('const');
-    expect(bg.mean as number).toBeCloseTo(2e-4, 4); // within 1e-5 of the offset: the noise of 160,000 pixels' mean is 2.5e-6
+    expect(bg.rmsSource).toBe('constant'); // uniform noise: PyBDSF's rms_map=None check takes the constant
+    // Within 1e-5 of the offset: the noise of 160,000 pixels' mean is 2.5e-6 (the mode estimate's about twice that).
+    expect(Math.abs((bg.mean as number) - 5e-5)).toBeLessThan(1e-5);
+  });
+
+  it('an offset of 0.1 sigma or more is taken as confusion, not sky: a zero mean, as PyBDSF', () => {
+    const data = whiteNoise(400, 400, 1e-3, 3).map((v) => v + 2e-4);
+    const bg = estimateBackground(Float32Array.from(data), 400, 400, beam(4), { meanMap: 'default', rmsBox: [60, 15] });
+    expect(bg.meanType).toBe('zero');
+    expect(bg.mean).toBe(0);
   });
 
   it('a background whose level changes across the image: a map (PyBDSF checks the rms map\'s spread)', () => {
@@ -132,14 +143,6 @@ describe("mean_map 'default', as PyBDSF decides it", () => {
   it('a box over a quarter of the image: always constant', () => {
     const bg = estimateBackground(whiteNoise(100, 100, 1e-3, 4), 100, 100, beam(3), { meanMap: 'default', rmsBox: [40, 10] });
     expect(bg.meanType).toBe('const');
-  });
-});
-
-describe('resolveRmsBox', () => {
-  it('defaults to about 40 beams with a step of a quarter box, cut to the image', () => {
-    expect(resolveRmsBox(undefined, 6000, 6000, beam(4.2))).toEqual({ box: 168, step: 42 });
-    expect(resolveRmsBox(undefined, 100, 80, beam(4.2))).toEqual({ box: 100, step: 42 });
-    expect(resolveRmsBox([200, 50], 6000, 6000, beam(4.2))).toEqual({ box: 200, step: 50 });
   });
 });
 
