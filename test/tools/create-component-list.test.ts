@@ -241,6 +241,23 @@ describe('any image: a PyBDSF Gaussian list', () => {
     expect(general.map((c) => [c.ra.value, c.dec.value, c.totalFlux.value])).toEqual(vlass.map((c) => [c.ra.value, c.dec.value, c.totalFlux.value]));
   });
 
+  it("PyBDSF's background by default (its rms_box rule, the JSON says which box); --catalog-type srl writes the source list alone; --report with srl is 64", async () => {
+    const image = plainImage('field.fits');
+    const out = mkdtempSync(join(root, 'out-'));
+    const r = await run([image, '--catalog-type', 'srl', '--adaptive-rms-box', '--out', out, '--json']);
+    expect(r.code, r.logText).toBe(0);
+    const result = JSON.parse(r.stdout);
+    // The rule's box is at least 9 beams and odd when a multiple of 10; the step at most a tenth of the image.
+    expect(result.rmsBox).toHaveLength(2);
+    expect(result.rmsBox[0] % 10).not.toBe(0);
+    expect(['measured', 'constant']).toContain(result.rmsSource);
+    expect(readdirSync(out).sort()).toEqual(['field.gaul.crtf', 'field.gaul.reg', 'field.srl.csv']);
+    expect(readCatalog(join(out, 'field.srl.csv')).rows.length).toBeGreaterThan(5);
+    const refused = await run([image, '--catalog-type', 'srl', '--report', '--out', mkdtempSync(join(root, 'out-'))]);
+    expect(refused.code).toBe(64);
+    expect(refused.logText).toContain('--catalog-type gaul or both');
+  });
+
   it('an image without beam keywords: 65 naming the file and --beam; with --beam the list is made; a bad --beam is 64', async () => {
     const image = plainImage('no-beam.fits', (h) => ['BMAJ', 'BMIN', 'BPA'].forEach((k) => h.remove(k)));
     const out = mkdtempSync(join(root, 'out-'));
