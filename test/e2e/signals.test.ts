@@ -49,7 +49,9 @@ beforeAll(async () => {
   expect(catalogRun.status).toBe(0);
   const catalog = readdirSync(cc).find((f) => f.endsWith('.catalog.csv'))!;
   mkdirSync(casa, { recursive: true });
-  writeBigCasaLog(join(casa, 'casa-20210314-031507.log'), 300 * 2 ** 20);
+  // Large enough that casa-verdict (two threads, about 1.75x grep) is still scanning when the
+  // signals arrive: at 300 MiB it sometimes finished first under a loaded CI machine.
+  writeBigCasaLog(join(casa, 'casa-20210314-031507.log'), 900 * 2 ** 20);
   cases.push(
     { tool: 'annotateQa', input: ql, args: (i, o) => ['--dir', i, '--previews', '--out', o] },
     { tool: 'annotateQaSE', input: se, args: (i, o) => ['--dir', i, '--previews', '--out', o] },
