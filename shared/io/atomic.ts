@@ -6,7 +6,7 @@
  * Temporaries are tracked so that SIGINT/SIGTERM handlers (see shared/cli/run.ts) can
  * remove them before the process exits.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { fsError } from '../errors.js';
@@ -71,6 +71,38 @@ export function removeAllTemporaries(): void {
   for (const tmp of [...liveTemporaries]) forgetTemporary(tmp);
 }
 
+/**
+ * Temporaries of `path` left by a run that was SIGKILLed (no handler could remove them): a
+ * re-run that writes the same output takes them away, so a retried DAG node leaves only its
+ * outputs. A temporary whose process is still alive here is left alone. (Two runs writing the
+ * same output at once, from two hosts, would already be a conflict; one run's retry follows
+ * the previous attempt's end.)
+ */
+function removeStaleTemporaries(path: string): void {
+  const prefix = `.${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return; // the directory's own problem is reported when the file is created
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(dirname(path), name), { force: true, recursive: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A file being written under a temporary name; `commit` renames it into place. */
 export class AtomicFile {
   readonly path: string;
@@ -79,6 +111,7 @@ export class AtomicFile {
 
   constructor(path: string, mode = 0o644) {
     this.path = path;
+    removeStaleTemporaries(path);
     this.tmpPath = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     trackTemporary(this.tmpPath);
     try {

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,16 @@ describe('atomic outputs', () => {
     f.abort();
     expect(readFileSync(path, 'utf8')).toBe('keep');
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it("takes away a SIGKILLed run's temporaries of the same output, and leaves a live process's", () => {
+    const sub = mkdtempSync(join(dir, 'stale-'));
+    const dead = spawnSync('true').pid!; // exited: its pid is no longer alive
+    writeFileSync(join(sub, `.d.json.tmp-${dead}-0badc0de`), 'half');
+    writeFileSync(join(sub, `.d.json.tmp-${process.ppid}-0badc0de`), 'a live writer');
+    writeFileSync(join(sub, `.other.json.tmp-${dead}-0badc0de`), 'another output');
+    writeFileAtomic(join(sub, 'd.json'), 'whole');
+    expect(readdirSync(sub).sort()).toEqual([`.d.json.tmp-${process.ppid}-0badc0de`, `.other.json.tmp-${dead}-0badc0de`, 'd.json']);
   });
 
   it('removeAllTemporaries (the signal handler) deletes every open temporary', () => {
