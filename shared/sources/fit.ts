@@ -52,6 +52,13 @@ export interface FitOptions {
   minSizeFraction?: number;
   /** Levenberg–Marquardt iterations per fit (default 200). */
   maxIterations?: number;
+  /**
+   * PyBDSF's flagging (flag_* at its defaults): a Gaussian it would flag — centre off the
+   * island's box, 1σ box wider than the island's, over 25 beams, peak under 0.6 × the island
+   * threshold or over 1.5 × the island's peak — is dropped and the others refitted, as
+   * PyBDSF drops it from its list and model. Off: every fitted component is kept, flagged.
+   */
+  pybdsfFlagging?: boolean;
 }
 
 /** One fitted Gaussian in pixel coordinates. */
@@ -187,7 +194,39 @@ export function fitIsland(
     if (!(trial.result.chi2 < fit.result.chi2 - penalty) || anyCollapsed(trial.params)) break;
     fit = trial;
   }
+  // PyBDSF drops the Gaussians it flags and refits the rest. When the rest, refitted, would be
+  // flagged in turn (a compact component swelling to take in extended emission PyBDSF leaves
+  // to its residual and wavelet scales), the fit with the flagged component stands.
+  while (options.pybdsfFlagging && fit.seeds.length > 1) {
+    const flagged = (f: typeof fit, c: number) => pybdsfFlagged(f.params, c, island, beam, ampScale, options.threshIsl ?? 3);
+    const kept = fit.seeds.filter((_, c) => !flagged(fit, c));
+    if (kept.length === fit.seeds.length || kept.length === 0) break;
+    const refit = fitSeeds(rebudget(kept.map(({ start: _, ...seed }) => seed), pixels.count));
+    iterations += refit.result.iterations;
+    if (!Number.isFinite(refit.result.chi2) || refit.seeds.some((_, c) => flagged(refit, c))) break;
+    fit = refit;
+  }
   return finish(island, pixels, fit.params, fit.seeds, fit.problem, fit.result, bounds, labels, width, [], iterations);
+}
+
+/** PyBDSF's flags (gausfit.py, flag_* at their defaults) on component c; see FitOptions.pybdsfFlagging. */
+function pybdsfFlagged(params: Float64Array, c: number, island: Island, beam: PixelBeam, ampScale: number, threshIsl: number): boolean {
+  const o = c * PARAMS_PER_COMPONENT;
+  const [x, y] = [params[o], params[o + 1]];
+  const amplitude = params[o + 2] * ampScale;
+  const sa = params[o + 3] * beam.sigmaMinor;
+  const sb = params[o + 4] * beam.sigmaMinor;
+  const cos = Math.cos(params[o + 5]);
+  const sin = Math.sin(params[o + 5]);
+  const beamArea = beam.sigmaMajor * beam.sigmaMinor * (beam.sigmaMajor / beam.sigmaMinor < 1.1 ? 1.1 : 1);
+  return (
+    amplitude < 0.6 * (island.mean + threshIsl * island.rms) ||
+    amplitude > 1.5 * island.peakValue ||
+    x < island.xMin || x > island.xMax || y < island.yMin || y > island.yMax ||
+    2 * Math.hypot(sa * cos, sb * sin) > island.xMax - island.xMin + 1 ||
+    2 * Math.hypot(sa * sin, sb * cos) > island.yMax - island.yMin + 1 ||
+    sa * sb > 25 * beamArea
+  );
 }
 
 /**

@@ -80,6 +80,7 @@ export const createComponentListTool = defineTool({
     // and its rms_box rule, unless the flags say otherwise.
     if (!product.name && args.meanMap === undefined) finder.meanMap = 'default';
     if (!product.name && args.rmsBox === undefined) delete finder.rmsBox;
+    if (!product.name) finder.pybdsfFlagging = true; // its Gaussians kept as PyBDSF keeps them
     const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
     if (args.rmsMap !== undefined) finder.rmsMap = args.rmsMap ? 'map' : 'const';
     const result = makeComponentList(product, {

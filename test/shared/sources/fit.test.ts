@@ -160,3 +160,26 @@ describe('fitIsland', () => {
     expect(flags).toEqual(expect.arrayContaining(['position-at-bound']));
   });
 });
+
+describe("pybdsfFlagging (a general image's Gaussians as PyBDSF keeps them)", () => {
+  // A compact source on a broad, faint pedestal: the island (3σ) spans about 14 px, while the
+  // pedestal's 1σ ellipse is 40 px across. PyBDSF flags a Gaussian whose 1σ box outgrows its
+  // island's (flag_maxsize_isl) and leaves that flux to its residual.
+  const compact = point(32.3, 31.6, 40);
+  const pedestal: TrueGaussian = { x: 33, y: 32, peak: 2.5, sigmaMajor: 20, sigmaMinor: 20, angle: 0 };
+  const truth = [compact, { ...pedestal, x: 20.5, y: 31.4, peak: 6, sigmaMajor: 1.9, sigmaMinor: 1.7 }];
+
+  it('drops a component that outgrows its island and refits the rest; without it every fitted component is kept', () => {
+    const kept = fitAll([...truth, pedestal], {}, 21);
+    const flagged = fitAll([...truth, pedestal], { pybdsfFlagging: true }, 21);
+    const island = (fits: typeof kept.fits) => fits.find((f) => f.gaussians.some((g) => Math.hypot(g.x - compact.x, g.y - compact.y) < 1))!;
+    const box = kept.map.islands[island(kept.fits).islandId];
+    const outgrows = (g: { sigmaMajor: number }) => 2 * g.sigmaMajor > Math.max(box.xMax - box.xMin + 1, box.yMax - box.yMin + 1);
+    expect(island(kept.fits).gaussians.some(outgrows)).toBe(true);
+    expect(island(flagged.fits).gaussians.some(outgrows)).toBe(false);
+    expect(island(flagged.fits).gaussians.length).toBeLessThan(island(kept.fits).gaussians.length);
+    // The compact source is still measured: its peak within 10% (the pedestal adds 2.5 of 40).
+    const c = island(flagged.fits).gaussians.find((g) => Math.hypot(g.x - compact.x, g.y - compact.y) < 1)!;
+    expect(Math.abs(c.peak / (compact.peak + pedestal.peak) - 1)).toBeLessThan(0.1);
+  });
+});
