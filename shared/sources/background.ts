@@ -126,14 +126,15 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
   } else {
     rms = interpolateGrid(grid, grid.rms, width, height, interpolation);
     rmsSource = grid.nx * grid.ny === 1 ? 'constant' : 'grid';
-    if (options.rmsMap === undefined && !adaptive && !chooseRmsMap(rms, box, beam, whole().rms)) {
-      rms.fill(whole().rms);
-      rmsSource = 'constant';
-    }
   }
-
+  // PyBDSF decides the mean from the measured rms map, before deciding whether that map or
+  // a constant is the rms.
   const meanType: 'zero' | 'const' | 'map' | FloatArray =
     meanOption === 'default' ? (significantMeanVariation(rms, box, beam, whole().rms) ? 'map' : constantMean()) : meanOption;
+  if (rmsSource === 'grid' && options.rmsMap === undefined && !adaptive && !chooseRmsMap(rms, box, beam, whole().rms)) {
+    rms.fill(whole().rms);
+    rmsSource = 'constant';
+  }
   let mean: FloatArray | number;
   if (meanType === 'zero') mean = 0;
   else if (meanType === 'const') mean = whole().mean;
