@@ -19,6 +19,7 @@
  * The "beam" here is the major-axis FWHM in pixels, as PyBDSF takes it.
  */
 import type { BackgroundStatistic } from './bstat.js';
+import { FWHM_PER_SIGMA } from './ellipse.js';
 import type { FloatArray, PixelBeam } from './image.js';
 import { type Island, findIslands } from './islands.js';
 
@@ -31,7 +32,6 @@ export interface RmsBoxChoice {
   brightPeaks: number[];
 }
 
-const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
 const START_SNR = 500;
 const LOWEST_BRIGHT_SNR = 50;
 const WANTED_BRIGHT = 5;
@@ -65,7 +65,7 @@ export function pybdsfRmsBox(
   let largestBright = 0;
   const brightPeaks: number[] = [];
   for (const island of islandsAt(EXTENT_SNR)) {
-    largest = Math.max(largest, island.xMax - island.xMin + 1, island.yMax - island.yMin + 1);
+    largest = Math.max(largest, extent(island));
     const k = bright.peaks.indexOf(island.peakIndex);
     if (k < 0) continue;
     const area = (2 * island.pixels.length) / beam.areaPixels;
@@ -98,6 +98,7 @@ function makeIslandFinder(data: FloatArray, width: number, height: number, beam:
   return (snr) => findIslands(data, width, height, background, beam, { threshIsl: snr, threshPix: snr / 2, minpixIsl: 1, connectivity: 8 }).islands;
 }
 
+/** The island's extent along x or y, whichever is larger (pixels). */
 function extent(island: Island): number {
   return Math.max(island.xMax - island.xMin + 1, island.yMax - island.yMin + 1);
 }
