@@ -181,7 +181,7 @@ describe('create-component-list on the small SE fixture', () => {
       expect(code).toBe(78);
       expect(logText).toContain('edu.nrao.vlass.createComponentList.rmsBox');
     });
-    it.each(['atrousJmax = 0', 'atrousJmax = 16', 'atrousDo = perhaps'])('78 for %s in CAPO, naming the key', async (setting) => {
+    it.each(['atrousJmax = 0', 'atrousJmax = 16', 'atrousDo = perhaps', 'catalogType = gaus', 'rmsMap = perhaps', 'groupByIsl = perhaps'])('78 for %s in CAPO, naming the key', async (setting) => {
       const capo = mkdtempSync(join(root, 'capo-'));
       writeFileSync(join(capo, 'dsoc-test.properties'), `edu.nrao.vlass.createComponentList.${setting}\n`);
       const out = mkdtempSync(join(root, 'out-'));
@@ -190,6 +190,25 @@ describe('create-component-list on the small SE fixture', () => {
       expect(logText).toContain(`edu.nrao.vlass.createComponentList.${setting.split(' ')[0]}`);
       expect(readdirSync(out)).toEqual([]);
     });
+  });
+});
+
+describe("PyBDSF's catalog_type, rms_map and group_by_isl as CAPO keys", () => {
+  it('catalogType both and groupByIsl true in CAPO: the source list too, one source per island; the flags still override them', async () => {
+    const capo = mkdtempSync(join(root, 'capo-'));
+    writeFileSync(join(capo, 'dsoc-test.properties'), 'edu.nrao.vlass.createComponentList.catalogType = both\nedu.nrao.vlass.createComponentList.groupByIsl = true\nedu.nrao.vlass.createComponentList.rmsMap = false\n');
+    const out = mkdtempSync(join(root, 'out-'));
+    const r = await run(['--dir', SE, '--out', out, '--capo-profile', 'dsoc-test', '--capo-path', capo, '--json']);
+    expect(r.code, r.logText).toBe(0);
+    expect(readdirSync(out)).toContain(`${STEM}.srl.csv`);
+    expect(JSON.parse(r.stdout).rmsSource).toBe('constant');
+    const sources = readCatalog(join(out, `${STEM}.srl.csv`)).rows;
+    expect(new Set(sources.map((s) => s.Isl_id)).size).toBe(sources.length);
+    const flagged = mkdtempSync(join(root, 'out-'));
+    const f = await run(['--dir', SE, '--out', flagged, '--capo-profile', 'dsoc-test', '--capo-path', capo, '--catalog-type', 'gaul', '--rms-map', '--json']);
+    expect(f.code, f.logText).toBe(0);
+    expect(readdirSync(flagged)).not.toContain(`${STEM}.srl.csv`);
+    expect(JSON.parse(f.stdout).rmsSource).not.toBe('rms image');
   });
 });
 

@@ -22,6 +22,8 @@ import { ConfigError, UsageError } from '../../shared/errors.js';
 import type { Beam } from '../../shared/wcs/index.js';
 
 export const CAPO_PREFIX = 'edu.nrao.vlass.createComponentList';
+/** PyBDSF's catalog_type values. */
+const CATALOG_TYPES = ['gaul', 'srl', 'both'] as const;
 
 
 export const createComponentListTool = defineTool({
@@ -52,15 +54,14 @@ export const createComponentListTool = defineTool({
     },
     'catalog-type': {
       type: 'string',
-      choices: ['gaul', 'srl', 'both'],
-      default: 'gaul',
-      describe: 'gaul: the Gaussian list (or the VLASS catalog); srl: the source list <stem>.srl.csv; both: the two (PyBDSF catalog_type; a VLASS product\'s catalog is always written, as the other tools read it)',
+      choices: CATALOG_TYPES,
+      describe: 'gaul: the Gaussian list (or the VLASS catalog); srl: the source list <stem>.srl.csv; both: the two (PyBDSF catalog_type; CAPO catalogType, gaul; a VLASS product\'s catalog is always written, as the other tools read it)',
     },
     'rms-map': {
       type: 'boolean',
-      describe: "PyBDSF rms_map: --no-rms-map takes one clipped rms for the whole image; --rms-map measures a map on the rms_box grid even beside an rms image (default: the rms image when there is one, else PyBDSF's choice: a map when the noise varies significantly)",
+      describe: "PyBDSF rms_map: --no-rms-map takes one clipped rms for the whole image; --rms-map measures a map on the rms_box grid even beside an rms image (CAPO rmsMap; default: the rms image when there is one, else PyBDSF's choice: a map when the noise varies significantly)",
     },
-    'group-by-isl': { type: 'boolean', default: false, describe: "PyBDSF group_by_isl: every island's Gaussians form one source (Source_id, S_Code S or M)" },
+    'group-by-isl': { type: 'boolean', describe: "PyBDSF group_by_isl: every island's Gaussians form one source (Source_id, S_Code S or M; CAPO groupByIsl)" },
     'atrous-do': { type: 'boolean', describe: 'also fit wavelet-scale residual structure (PyBDSF atrous_do; CAPO atrousDo)' },
   },
   examples: [
@@ -74,7 +75,9 @@ export const createComponentListTool = defineTool({
       dir: args.dir,
       explicit: { image: args.image, rms: args.rms, alpha: args.alpha, alphaError: args.alphaError },
     });
-    if (args.report && args.catalogType === 'srl') throw new UsageError('--report draws the Gaussian list: give --catalog-type gaul or both with it');
+    const catalogType = args.catalogType ?? capoCatalogType(ctx.capo);
+    const rmsMap = args.rmsMap ?? capoRmsMap(ctx.capo);
+    if (args.report && catalogType === 'srl') throw new UsageError('--report draws the Gaussian list: give --catalog-type gaul or both with it');
     const finder = withPybdsfFlags(finderOptions(ctx.capo), args);
     // Any other image is processed as PyBDSF's process_image would: its mean_map 'default'
     // and its rms_box rule, unless the flags say otherwise.
@@ -82,18 +85,18 @@ export const createComponentListTool = defineTool({
     if (!product.name && args.rmsBox === undefined) delete finder.rmsBox;
     if (!product.name) finder.pybdsfFlagging = true; // its Gaussians kept as PyBDSF keeps them
     const beam = args.beam === undefined ? undefined : parseBeam(args.beam);
-    if (args.rmsMap !== undefined) finder.rmsMap = args.rmsMap ? 'map' : 'const';
+    if (rmsMap !== undefined) finder.rmsMap = rmsMap ? 'map' : 'const';
     const result = makeComponentList(product, {
       beam,
       outDir: ctx.outDir,
       finder,
-      useRmsImage: args.rmsMap === undefined ? ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`) : false,
-      groupByIsland: args.groupByIsl,
+      useRmsImage: rmsMap === undefined ? ctx.capo.getBoolean(`${CAPO_PREFIX}.useRmsImage`) : false,
+      groupByIsland: args.groupByIsl ?? ctx.capo.getBoolean(`${CAPO_PREFIX}.groupByIsl`),
       casaScript: args.casaScript,
       islandMask: args.islandMask,
       writeMaps: args.writeMaps,
-      gaussianList: args.catalogType !== 'srl',
-      sourceList: args.catalogType !== 'gaul',
+      gaussianList: catalogType !== 'srl',
+      sourceList: catalogType !== 'gaul',
       generator: `create-component-list ${VERSION_STRING}`,
       onStage: (stage, detail) => (stage.startsWith('finding: ') ? ctx.log.info({ event: 'timing', ...detail }, stage) : ctx.stage(stage, detail)),
       onWarning: (message, detail) => ctx.log.warn(detail ?? {}, message),
@@ -132,6 +135,20 @@ async function writeCatalogReport(ctx: ToolContext, imagePath: string, result: C
   });
   const report = writeReport(ctx.outDir, `${result.product}.catalog.html`, html);
   ctx.log.info({ report }, `wrote ${basename(report)}`);
+}
+
+/** CAPO catalogType: gaul, srl or both (PyBDSF catalog_type). */
+function capoCatalogType(capo: CapoConfig): (typeof CATALOG_TYPES)[number] {
+  const key = `${CAPO_PREFIX}.catalogType`;
+  const value = capo.getString(key);
+  if (!(CATALOG_TYPES as readonly string[]).includes(value)) throw new ConfigError(`CAPO key ${key} must be gaul, srl or both, got "${value}"`);
+  return value as (typeof CATALOG_TYPES)[number];
+}
+
+/** CAPO rmsMap: empty for PyBDSF's None (the rms image, else PyBDSF's choice), or true/false. */
+function capoRmsMap(capo: CapoConfig): boolean | undefined {
+  const key = `${CAPO_PREFIX}.rmsMap`;
+  return capo.getString(key, '') === '' ? undefined : capo.getBoolean(key);
 }
 
 /** `--beam MAJ,MIN,PA`: arcsec, arcsec, degrees; a bad value is a usage error (64). */
