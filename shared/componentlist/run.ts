@@ -105,9 +105,11 @@ export function makeComponentList(product: DiscoveredProduct, options: Component
   const path = (name: string) => join(options.outDir, name);
   const outputs: string[] = [];
   const frequencyHz = frequencyOf(wcs, image);
-  if (vlass) writeVlassProductCatalog(path(names.catalog), found.components, { name: vlass, stem: product.stem, image, files, restoring, frequencyHz, generator: options.generator });
-  else if (options.gaussianList !== false) writeGaussianList(path(names.catalog), found.components, { imageFile: basename(files.image), frequencyHz, generator: options.generator });
-  if (vlass || options.gaussianList !== false) outputs.push(path(names.catalog));
+  if (vlass || options.gaussianList !== false) {
+    outputs.push(path(names.catalog));
+    if (vlass) writeVlassProductCatalog(path(names.catalog), found.components, { name: vlass, stem: product.stem, image, files, restoring, frequencyHz, generator: options.generator });
+    else writeGaussianList(path(names.catalog), found.components, { imageFile: basename(files.image), frequencyHz, generator: options.generator });
+  }
   outputs.push(path(names.ds9), path(names.crtf));
   writeDs9Regions(path(names.ds9), found.components);
   writeCrtfRegions(path(names.crtf), found.components);

@@ -89,64 +89,56 @@ export function estimateBackground(data: FloatArray, width: number, height: numb
   const givenRms = typeof options.rmsMap === 'string' ? undefined : options.rmsMap;
   const measureRms = givenRms === undefined && options.rmsMap !== 'const';
   const measureMean = meanOption === 'map' || meanOption === 'default';
-  if (!measureRms && !measureMean) {
-    const rms = givenRms ?? new Float32Array(npix).fill(whole().rms);
-    const mean = typeof meanOption !== 'string' ? meanOption : meanOption === 'const' ? whole().mean : 0;
-    return { rms, mean, rmsSource: givenRms ? 'given' : 'constant', ...(typeof meanOption === 'string' ? { meanType: meanOption as 'zero' | 'const' } : {}) };
-  }
-
-  const choice = chooseRmsBox(data, width, height, beam, whole, options);
-  const box = { box: choice.rmsBox[0], step: choice.rmsBox[1] };
-  const constantMean = (): 'zero' | 'const' => (meanOption === 'zero' || (meanOption === 'default' && isConfused(data, whole())) ? 'zero' : 'const');
+  const choice = measureRms || measureMean ? chooseRmsBox(data, width, height, beam, whole, options) : undefined;
+  const box = choice && { box: choice.rmsBox[0], step: choice.rmsBox[1] };
   // PyBDSF: a box over a quarter of the image leaves too few boxes for a map; one constant
   // rms and mean then stand for the whole image (unless a map is asked for by name).
-  if (box.box > Math.min(width, height) / 4 && options.rmsMap !== 'map') {
-    const meanType = typeof meanOption === 'string' ? constantMean() : undefined;
-    return {
-      rms: givenRms ?? new Float32Array(npix).fill(whole().rms),
-      mean: meanType === undefined ? (meanOption as FloatArray) : meanType === 'const' ? whole().mean : 0,
-      rmsSource: givenRms ? 'given' : 'constant',
-      rmsBox: choice.rmsBox,
-      ...(meanType ? { meanType } : {}),
-    };
+  const tooBig = box !== undefined && box.box > Math.min(width, height) / 4 && options.rmsMap !== 'map';
+  const adaptive = choice?.brightBox !== undefined;
+  let grid: Grid | undefined;
+  if (box && !tooBig) {
+    grid = measureGrid(data, width, height, adaptive ? { box: choice!.brightBox![0], step: choice!.brightBox![1] } : box, beam, clipSigma, measureRms, measureMean);
+    if (adaptive) blendBright(grid, measureGrid(data, width, height, box, beam, clipSigma, measureRms, measureMean), choice!.brightPeaks, width, interpolation);
   }
-
-  const adaptive = choice.brightBox !== undefined;
-  const grid = measureGrid(data, width, height, adaptive ? { box: choice.brightBox![0], step: choice.brightBox![1] } : box, beam, clipSigma, measureRms, measureMean);
-  if (adaptive) blendBright(grid, measureGrid(data, width, height, box, beam, clipSigma, measureRms, measureMean), choice.brightPeaks, width, interpolation);
 
   let rms: FloatArray;
   let rmsSource: Background['rmsSource'];
   if (givenRms) {
     rms = givenRms;
     rmsSource = 'given';
-  } else if (options.rmsMap === 'const') {
-    rms = new Float32Array(npix).fill(whole().rms);
-    rmsSource = 'constant';
-  } else {
+  } else if (grid && measureRms) {
     rms = interpolateGrid(grid, grid.rms, width, height, interpolation);
     rmsSource = grid.nx * grid.ny === 1 ? 'constant' : 'grid';
+  } else {
+    rms = new Float32Array(npix).fill(whole().rms);
+    rmsSource = 'constant';
   }
-  // PyBDSF decides the mean from the measured rms map, before deciding whether that map or
-  // a constant is the rms.
+  // Without a map, the mean is zero (asked for, or a confused image under 'default') or the
+  // whole image's clipped mean. PyBDSF decides 'default' from the measured rms map, before
+  // deciding whether that map or a constant is the rms.
+  const constantMean = (): 'zero' | 'const' => (meanOption === 'zero' || (meanOption === 'default' && isConfused(data, whole())) ? 'zero' : 'const');
   const meanType: 'zero' | 'const' | 'map' | FloatArray =
-    meanOption === 'default' ? (significantMeanVariation(rms, box, beam, whole().rms) ? 'map' : constantMean()) : meanOption;
-  if (rmsSource === 'grid' && options.rmsMap === undefined && !adaptive && !chooseRmsMap(rms, box, beam, whole().rms)) {
+    typeof meanOption !== 'string'
+      ? meanOption
+      : grid && (meanOption === 'map' || (meanOption === 'default' && significantMeanVariation(rms, box!, beam, whole().rms)))
+        ? 'map'
+        : constantMean();
+  if (rmsSource === 'grid' && options.rmsMap === undefined && !adaptive && !chooseRmsMap(rms, box!, beam, whole().rms)) {
     rms.fill(whole().rms);
     rmsSource = 'constant';
   }
   let mean: FloatArray | number;
   if (meanType === 'zero') mean = 0;
   else if (meanType === 'const') mean = whole().mean;
-  else if (meanType === 'map') mean = interpolateGrid(grid, grid.mean, width, height, interpolation);
+  else if (meanType === 'map') mean = interpolateGrid(grid!, grid!.mean, width, height, interpolation);
   else mean = meanType;
 
   return {
     rms,
     mean,
     rmsSource,
-    rmsBox: choice.rmsBox,
-    ...(adaptive ? { brightBox: choice.brightBox, brightSources: choice.brightPeaks.length } : {}),
+    ...(choice ? { rmsBox: choice.rmsBox } : {}),
+    ...(grid && adaptive ? { brightBox: choice!.brightBox, brightSources: choice!.brightPeaks.length } : {}),
     ...(typeof meanType === 'string' ? { meanType } : {}),
   };
 }
